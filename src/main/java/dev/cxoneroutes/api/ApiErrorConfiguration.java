@@ -1,0 +1,25 @@
+package dev.cxoneroutes.api;
+
+import org.apache.camel.builder.RouteConfigurationBuilder;
+
+/**
+ * Error handling for the entry routes: whatever a request trips over before or outside the CXone
+ * call (auth, size, media type, JSON, validation) is answered at once with its problem document.
+ * CXone failures never reach here: {@code cxone-errors} turns them into answers after its retries.
+ */
+public class ApiErrorConfiguration extends RouteConfigurationBuilder {
+
+    public static final String ID = "api-errors";
+
+    @Override
+    public void configuration() {
+        routeConfiguration(ID)
+                .onException(Exception.class)
+                    .maximumRedeliveries(0)
+                    .logExhausted(false)
+                    .handled(true)
+                    .process("failureAnswer")
+                    .bean("answerWriter", "write")
+                .end();
+    }
+}

@@ -1,0 +1,28 @@
+package dev.cxoneroutes.api;
+
+/** Names of the exchange properties that carry a request's state through the routes. */
+public final class ExchangeKeys {
+
+    /** Our request id: X-Request-ID, generated when absent. */
+    public static final String REQUEST_ID = "cxrRequestId";
+    /** Where the request came from: http, jms or file. */
+    public static final String SOURCE = "cxrSource";
+    /** handoff or bridge. */
+    public static final String OPERATION = "cxrOperation";
+    /** The Accept header of an HTTP request, for choosing the problem document's media type. */
+    public static final String ACCEPT = "cxrAccept";
+    /** The HTTP status of the answer. */
+    public static final String STATUS = "cxrStatus";
+    /** The problem code of a failed answer, absent on success. */
+    public static final String ERROR_CODE = "cxrErrorCode";
+    /** The detail of a failed answer, safe to show. */
+    public static final String ERROR_MESSAGE = "cxrErrorMessage";
+    /** Retry-After seconds to send with a 503. */
+    public static final String RETRY_AFTER_SECONDS = "cxrRetryAfterSeconds";
+    /** Set when the answer is a replay of an earlier one. */
+    public static final String REPLAYED = "cxrReplayed";
+    /** The idempotency key, scoped by operation. */
+    public static final String IDEMPOTENCY_KEY = "cxrIdempotencyKey";
+
+    private ExchangeKeys() {}
+}

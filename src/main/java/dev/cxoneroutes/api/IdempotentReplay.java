@@ -1,0 +1,99 @@
+package dev.cxoneroutes.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
+
+/**
+ * Makes a request with an Idempotency-Key safe to repeat: a repeat within the retention time gets
+ * the first answer again, and a repeat that arrives while the first is still running waits for it
+ * instead of calling CXone a second time. Only successful answers are kept, so a caller retrying
+ * after a 503 gets a real second try.
+ */
+public class IdempotentReplay {
+
+    /** A kept answer: what the first request's caller received. */
+    public record StoredAnswer(int status, String body) {}
+
+    private final Cache<String, StoredAnswer> answers;
+    private final ConcurrentMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
+    private final Duration maxWaitForFirst;
+
+    public IdempotentReplay(Duration retention, long maxEntries, Duration maxWaitForFirst) {
+        this.answers = Caffeine.newBuilder().expireAfterWrite(retention).maximumSize(maxEntries).build();
+        this.maxWaitForFirst = maxWaitForFirst;
+    }
+
+    /**
+     * Claims the exchange's idempotency key (header Idempotency-Key, scoped by the exchange's
+     * {@link ExchangeKeys#OPERATION}). Sets
+     * {@link ExchangeKeys#REPLAYED} with the stored answer as the body when this is a repeat.
+     */
+    public void claim(Exchange exchange) {
+        String operation = exchange.getProperty(ExchangeKeys.OPERATION, String.class);
+        String offered = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        if (offered == null || offered.isBlank()) {
+            return;
+        }
+        String key = operation + ":" + offered.trim();
+        exchange.setProperty(ExchangeKeys.IDEMPOTENCY_KEY, key);
+        while (true) {
+            Optional<StoredAnswer> stored = Optional.ofNullable(answers.getIfPresent(key));
+            if (stored.isPresent()) {
+                replay(exchange, stored.get());
+                return;
+            }
+            CompletableFuture<Void> mine = new CompletableFuture<>();
+            CompletableFuture<Void> running = inFlight.putIfAbsent(key, mine);
+            if (running == null) {
+                exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                    @Override
+                    public void onDone(Exchange done) {
+                        inFlight.remove(key, mine);
+                        mine.complete(null);
+                    }
+                });
+                return;
+            }
+            awaitFirst(running);
+        }
+    }
+
+    /** Keeps a successful answer for replays; failures are not kept. */
+    public void remember(Exchange exchange) {
+        String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
+        int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
+        if (key == null || status / 100 != 2 || exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
+            return;
+        }
+        answers.put(key, new StoredAnswer(status, exchange.getMessage().getBody(String.class)));
+    }
+
+    private static void replay(Exchange exchange, StoredAnswer answer) {
+        exchange.setProperty(ExchangeKeys.REPLAYED, true);
+        exchange.setProperty(ExchangeKeys.STATUS, answer.status());
+        exchange.getMessage().setBody(answer.body());
+    }
+
+    private void awaitFirst(CompletableFuture<Void> running) {
+        try {
+            running.get(maxWaitForFirst.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("A request with the same Idempotency-Key is still running", e);
+        } catch (ExecutionException e) {
+            // the first request's outcome is read from the store either way
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a duplicate request", e);
+        }
+    }
+}

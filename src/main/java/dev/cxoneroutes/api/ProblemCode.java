@@ -1,0 +1,37 @@
+package dev.cxoneroutes.api;
+
+/** The error codes of the contract, each with its HTTP status and a title an IVR designer can read. */
+public enum ProblemCode {
+    MALFORMED_JSON(400, "Malformed JSON"),
+    INVALID_REQUEST(400, "Invalid request"),
+    UNAUTHORIZED(401, "Unauthorized"),
+    PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+    CXONE_REJECTED(502, "CXone rejected the request"),
+    CXONE_FORBIDDEN(502, "CXone refused access"),
+    CXONE_AUTH_FAILED(502, "CXone authentication failed"),
+    CXONE_UNAVAILABLE(503, "CXone unavailable"),
+    CXONE_TIMEOUT(504, "CXone timed out"),
+    INTERNAL_ERROR(500, "Internal error");
+
+    private final int status;
+    private final String title;
+
+    ProblemCode(int status, String title) {
+        this.status = status;
+        this.title = title;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String title() {
+        return title;
+    }
+
+    /** A stable type URI per code (RFC 9457 §3.1.1). */
+    public String type() {
+        return "urn:cxone-routes:problem:" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+}

@@ -1,0 +1,127 @@
+package dev.cxoneroutes.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.api.AnswerWriter;
+import dev.cxoneroutes.api.FailureAnswer;
+import dev.cxoneroutes.api.IdempotentReplay;
+import dev.cxoneroutes.api.JsonBodies;
+import dev.cxoneroutes.api.RequestGuard;
+import dev.cxoneroutes.cxone.CxoneAttempt;
+import dev.cxoneroutes.cxone.CxoneCallTimer;
+import dev.cxoneroutes.cxone.CxoneSettings;
+import dev.cxoneroutes.cxone.RetryDecisions;
+import dev.cxoneroutes.cxone.SecretScrubber;
+import dev.cxoneroutes.cxone.TokenProvider;
+import dev.cxoneroutes.handoff.GuestSessionMapping;
+import dev.cxoneroutes.handoff.HandoffRequestReader;
+import dev.cxoneroutes.sandbox.SandboxCxone;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.vertx.core.VertxOptions;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Configuration;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.spi.Registry;
+
+/**
+ * Builds the service's beans from its settings and binds them by the names the routes use.
+ * Refuses to start in live mode when a required setting is missing, naming every one.
+ */
+@Configuration
+public class ServiceWiring implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Settings settings = new Settings(key -> context.getPropertiesComponent().resolveProperty(key));
+        Registry registry = context.getRegistry();
+
+        String sandboxUrl = "";
+        if (settings.text(CxoneSettings.BASE_URL).isEmpty()) {
+            SandboxCxone sandbox = new SandboxCxone();
+            sandbox.start();
+            context.addService(sandbox, true, false);
+            sandboxUrl = sandbox.baseUrl();
+        }
+        CxoneSettings cxone = CxoneSettings.load(settings, sandboxUrl);
+        List<String> apiKeys = csv(settings.text("api.keys", ""));
+        refuseIncompleteLiveMode(settings, cxone, apiKeys);
+
+        ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        registry.bind("jsonMapper", json);
+        registry.bind("cxoneSettings", cxone);
+        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.number("http.worker-threads", 200)));
+
+        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        http.setResponseTimeout(cxone.timeout().toMillis());
+        http.setConnectTimeout(Math.min(cxone.timeout().toMillis(), 10_000));
+        http.setSoTimeout(cxone.timeout().toMillis());
+
+        TokenProvider tokens = new TokenProvider(
+                cxone,
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
+                json,
+                Clock.systemUTC(),
+                () -> {});
+        registry.bind("cxoneTokens", tokens);
+        registry.bind("cxoneCircuitBreaker", circuitBreaker(settings));
+        registry.bind("cxoneAttempt", new CxoneAttempt(tokens, registry.lookupByNameAndType("cxoneCircuitBreaker", CircuitBreaker.class)));
+        registry.bind("cxoneCallTimer", new CxoneCallTimer(json));
+        registry.bind("cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), (op, reason) -> {}));
+
+        registry.bind("requestGuard", new RequestGuard(apiKeys));
+        registry.bind("answerWriter", new AnswerWriter(json));
+        registry.bind("failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
+        registry.bind("idempotentReplay", new IdempotentReplay(
+                Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
+                settings.number("idempotency.max-entries", 100_000),
+                Duration.ofMinutes(5)));
+        JsonBodies bodies = new JsonBodies(json);
+        registry.bind("jsonBodies", bodies);
+
+        registry.bind("handoffRequestReader", new HandoffRequestReader(json, bodies));
+        registry.bind("guestSessionMapping", new GuestSessionMapping(json, cxone, ServiceVersion.read()));
+
+        context.addStartupListener(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
+    }
+
+    private static void refuseIncompleteLiveMode(Settings settings, CxoneSettings cxone, List<String> apiKeys) {
+        if (cxone.sandbox()) {
+            return;
+        }
+        List<String> missing = new ArrayList<>(cxone.missingLiveSettings());
+        boolean apiAuthDisabled = settings.text("api.auth", "enabled").equalsIgnoreCase("disabled");
+        if (apiKeys.isEmpty() && !apiAuthDisabled) {
+            missing.add("API_KEYS (or API_AUTH=disabled)");
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException("Cannot start against CXone at " + cxone.baseUrl()
+                    + ": missing required settings " + String.join(", ", missing)
+                    + ". Set them as environment variables or in application.properties.");
+        }
+    }
+
+    private static CircuitBreaker circuitBreaker(Settings settings) {
+        CircuitBreakerConfig config = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(settings.number("cxone.circuit.window-calls", 50))
+                .minimumNumberOfCalls(settings.number("cxone.circuit.minimum-calls", 20))
+                .failureRateThreshold(settings.number("cxone.circuit.failure-rate-percent", 50))
+                .waitDurationInOpenState(Duration.ofSeconds(settings.number("cxone.circuit.open-seconds", 30)))
+                .permittedNumberOfCallsInHalfOpenState(settings.number("cxone.circuit.probe-calls", 3))
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build();
+        return CircuitBreaker.of("cxone", config);
+    }
+
+    private static List<String> csv(String value) {
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,45 @@
+package dev.cxoneroutes.cxone;
+
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The CXone-calling core shared by every flow. {@code cxone-call} owns the retry policy (route
+ * configuration {@code cxone-errors}); each retry re-runs {@code cxone-attempt} whole, so the
+ * breaker is asked again and a refreshed token is used.
+ *
+ * <p>In: exchange property {@link CxoneRequest#PROPERTY}. Out: CXone's JSON answer as the body,
+ * or, when CXone failed for good, the problem document (see {@code cxone-errors}).
+ */
+public class CxoneRoutes extends RouteBuilder {
+
+    public static final String CALL = "direct:cxone-call";
+    public static final String FAILED = "direct:cxone-failed";
+    private static final String ATTEMPT = "direct:cxone-attempt";
+
+    @Override
+    public void configure() {
+        from(CALL)
+                .routeId("cxone-call")
+                .routeConfigurationId(CxoneErrorConfiguration.ID)
+                .bean("cxoneCallTimer", "start")
+                .to(ATTEMPT)
+                .bean("cxoneCallTimer", "finish");
+
+        from(ATTEMPT)
+                .routeId("cxone-attempt")
+                .errorHandler(noErrorHandler())
+                .bean("cxoneAttempt", "admit")
+                .doTry()
+                    .bean("cxoneAttempt", "prepare")
+                    .to("http://cxone.invalid?throwExceptionOnFailure=true")
+                    .bean("cxoneAttempt", "succeeded")
+                .doCatch(Exception.class)
+                        .bean("cxoneAttempt", "failed")
+                .end();
+
+        from(FAILED)
+                .routeId("cxone-failed")
+                .process(CxoneCallTimer::stop)
+                .process("failureAnswer");
+    }
+}

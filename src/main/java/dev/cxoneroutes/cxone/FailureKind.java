@@ -1,0 +1,26 @@
+package dev.cxoneroutes.cxone;
+
+/** What went wrong talking to CXone, and whether waiting and trying again can help. */
+public enum FailureKind {
+    RATE_LIMITED(true),
+    SERVER_ERROR(true),
+    TIMEOUT(true),
+    CONNECTION(true),
+    /** CXone refused our bearer token: drop it, fetch another, try once more. */
+    STALE_TOKEN(false),
+    AUTH_FAILED(false),
+    FORBIDDEN(false),
+    REJECTED(false),
+    CIRCUIT_OPEN(false),
+    UNEXPECTED(false);
+
+    private final boolean transientFailure;
+
+    FailureKind(boolean transientFailure) {
+        this.transientFailure = transientFailure;
+    }
+
+    public boolean isTransient() {
+        return transientFailure;
+    }
+}
