@@ -1,29 +1,48 @@
 package dev.cxoneroutes.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import jakarta.validation.Validator;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.camel.Exchange;
 
-/** Reads request bodies as JSON objects and binds them to request records, naming the field at fault. */
+/**
+ * Reads request bodies as JSON objects and binds them to request records. Every field at fault is
+ * named in one answer: values of the wrong type as well as values that break a validation rule.
+ */
 public class JsonBodies {
 
-    private final ObjectMapper json;
+    /** More wrong-typed fields than any request record has: stop looking. */
+    private static final int MAX_TYPE_ERRORS = 32;
 
-    public JsonBodies(ObjectMapper json) {
+    private final ObjectMapper json;
+    private final Validator validator;
+
+    public JsonBodies(ObjectMapper json, Validator validator) {
         this.json = json;
+        this.validator = validator;
     }
 
     /** The body as a JSON object; anything else is {@link ProblemCode#MALFORMED_JSON}. */
     public ObjectNode object(Exchange exchange) {
-        String text = exchange.getMessage().getBody(String.class);
+        return object(exchange.getMessage().getBody(String.class));
+    }
+
+    public ObjectNode object(String text) {
         JsonNode node;
         try {
-            node = text == null ? null : json.readTree(text);
+            node = text == null || text.isBlank() ? null : json.readTree(text);
         } catch (JsonProcessingException e) {
             throw new RequestRejectedException(ProblemCode.MALFORMED_JSON, "The body is not valid JSON.");
         }
@@ -33,25 +52,99 @@ public class JsonBodies {
         return (ObjectNode) node;
     }
 
-    /** Binds the object; a value of the wrong type is {@link ProblemCode#INVALID_REQUEST} naming its field. */
+    /**
+     * Binds and validates the object. A wrong-typed value is set aside and binding tried again, so
+     * the answer names it together with every other invalid field.
+     */
     public <T> T bind(ObjectNode fields, Class<T> type) {
-        try {
-            return json.treeToValue(fields, type);
-        } catch (MismatchedInputException e) {
-            String field = path(e.getPath());
-            throw new RequestRejectedException(
-                    ProblemCode.INVALID_REQUEST,
-                    "1 field(s) are invalid.",
-                    List.of(new FieldError(field, "has the wrong type")));
-        } catch (JsonProcessingException e) {
-            throw new RequestRejectedException(ProblemCode.INVALID_REQUEST, "The body does not match the request's shape.");
+        ObjectNode remaining = fields.deepCopy();
+        List<FieldError> typeErrors = new ArrayList<>();
+        while (true) {
+            try {
+                T value = json.treeToValue(remaining, type);
+                if (typeErrors.isEmpty()) {
+                    return value;
+                }
+                throw invalid(typeErrors, validator.validate(value));
+            } catch (MismatchedInputException e) {
+                String field = path(e.getPath());
+                if (field.isEmpty() || typeErrors.size() >= MAX_TYPE_ERRORS || !remove(remaining, e.getPath())) {
+                    typeErrors.add(new FieldError(field.isEmpty() ? "(body)" : field, expected(e.getTargetType())));
+                    throw invalid(typeErrors, Set.of());
+                }
+                typeErrors.add(new FieldError(field, expected(e.getTargetType())));
+            } catch (JsonProcessingException e) {
+                throw new RequestRejectedException(
+                        ProblemCode.INVALID_REQUEST, "The body does not match the request's shape.");
+            }
         }
     }
 
-    private static String path(List<com.fasterxml.jackson.databind.JsonMappingException.Reference> references) {
-        return references.stream()
-                .map(r -> r.getFieldName() != null ? "." + r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining())
-                .replaceFirst("^\\.", "");
+    private static RequestRejectedException invalid(
+            List<FieldError> typeErrors, Set<? extends jakarta.validation.ConstraintViolation<?>> violations) {
+        Set<String> mistyped = typeErrors.stream().map(FieldError::field).collect(Collectors.toSet());
+        List<FieldError> all = new ArrayList<>(typeErrors);
+        ViolationFields.of(violations).stream()
+                .filter(error -> !mistyped.contains(error.field()))
+                .forEach(all::add);
+        all.sort(Comparator.comparing(FieldError::field));
+        return new RequestRejectedException(ProblemCode.INVALID_REQUEST, all.size() + " field(s) are invalid.", all);
+    }
+
+    private static String expected(Class<?> type) {
+        if (type == null) {
+            return "has the wrong type";
+        }
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+            return "must be a JSON object";
+        }
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "must be a JSON array";
+        }
+        if (type == String.class || type.isEnum()) {
+            return "must be a string";
+        }
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "must be a whole number";
+        }
+        return "has the wrong type";
+    }
+
+    /** Removes the value at the path so binding can go on without it; false when it cannot be found. */
+    private static boolean remove(JsonNode root, List<JsonMappingException.Reference> path) {
+        JsonNode parent = root;
+        for (int i = 0; i < path.size() - 1; i++) {
+            JsonMappingException.Reference step = path.get(i);
+            parent = step.getFieldName() != null ? parent.get(step.getFieldName()) : parent.get(step.getIndex());
+            if (parent == null) {
+                return false;
+            }
+        }
+        JsonMappingException.Reference last = path.get(path.size() - 1);
+        if (last.getFieldName() != null && parent instanceof ObjectNode object && object.has(last.getFieldName())) {
+            object.remove(last.getFieldName());
+            return true;
+        }
+        if (last.getFieldName() == null && parent instanceof ArrayNode array && last.getIndex() < array.size()) {
+            // Keep indexes stable for the other errors: blank the element rather than remove it.
+            array.set(last.getIndex(), array.nullNode());
+            return true;
+        }
+        return false;
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
     }
 }

@@ -19,6 +19,7 @@ import dev.cxoneroutes.sandbox.SandboxCxone;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.vertx.core.VertxOptions;
+import jakarta.validation.Validation;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,6 +58,7 @@ public class ServiceWiring implements CamelConfiguration {
         ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         registry.bind("jsonMapper", json);
         registry.bind("cxoneSettings", cxone);
+        registry.bind("platform-http-engine", new BusinessPortHttpEngine(settings.number("http.port", 8080)));
         registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.number("http.worker-threads", 200)));
 
         HttpComponent http = context.getComponent("http", HttpComponent.class);
@@ -83,7 +85,7 @@ public class ServiceWiring implements CamelConfiguration {
                 Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
                 settings.number("idempotency.max-entries", 100_000),
                 Duration.ofMinutes(5)));
-        JsonBodies bodies = new JsonBodies(json);
+        JsonBodies bodies = new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator());
         registry.bind("jsonBodies", bodies);
 
         registry.bind("handoffRequestReader", new HandoffRequestReader(json, bodies));

@@ -7,7 +7,9 @@ import org.apache.camel.support.CamelContextHelper;
 /**
  * The one home of the CXone retry policy, ordered from specific to general. Retries re-send the
  * same request (same X-CXone-Request-ID). Once retries are spent the failure becomes the caller's
- * answer ({@code cxone-failed}): nothing here is handled by logging alone.
+ * answer ({@code cxone-failed}): nothing here is handled by logging alone. {@code continued}, not
+ * {@code handled}: a handled exchange would stop every calling route too, and the entry routes
+ * still have an answer to write and a result to record.
  */
 public class CxoneErrorConfiguration extends RouteConfigurationBuilder {
 
@@ -27,7 +29,7 @@ public class CxoneErrorConfiguration extends RouteConfigurationBuilder {
                     .onRedelivery(decisions::beforeRetry)
                     .retryAttemptedLogLevel(LoggingLevel.DEBUG)
                     .retriesExhaustedLogLevel(LoggingLevel.DEBUG)
-                    .handled(true)
+                    .continued(true)
                     .to(CxoneRoutes.FAILED)
                 .end()
                 // 429, 5xx, timeouts, resets: exponential backoff with jitter, capped; Retry-After wins.
@@ -43,14 +45,14 @@ public class CxoneErrorConfiguration extends RouteConfigurationBuilder {
                     .onRedelivery(decisions::beforeRetry)
                     .retryAttemptedLogLevel(LoggingLevel.DEBUG)
                     .retriesExhaustedLogLevel(LoggingLevel.DEBUG)
-                    .handled(true)
+                    .continued(true)
                     .to(CxoneRoutes.FAILED)
                 .end()
                 // Everything else (other 4xx, auth failures, an open circuit) is answered at once.
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
                     .logExhausted(false)
-                    .handled(true)
+                    .continued(true)
                     .to(CxoneRoutes.FAILED)
                 .end();
     }

@@ -1,5 +1,6 @@
 package dev.cxoneroutes.cxone;
 
+import dev.cxoneroutes.api.ExchangeKeys;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
@@ -23,7 +24,9 @@ public class CxoneRoutes extends RouteBuilder {
                 .routeConfigurationId(CxoneErrorConfiguration.ID)
                 .bean("cxoneCallTimer", "start")
                 .to(ATTEMPT)
-                .bean("cxoneCallTimer", "finish");
+                .filter(exchangeProperty(ExchangeKeys.ERROR_CODE).isNull())
+                    .bean("cxoneCallTimer", "finish")
+                .end();
 
         from(ATTEMPT)
                 .routeId("cxone-attempt")

@@ -1,0 +1,81 @@
+package dev.cxoneroutes.testing;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A WireMock server standing in for a live CXone tenant, with the stubs most tests need. */
+public final class CxoneStub implements AutoCloseable {
+
+    public static final String TOKEN_PATH = "/oauth/token";
+    public static final String GUEST_PATH = "/api/v2/interactions/guests";
+    public static final String CLIENT_SECRET = "s3cr3t-client-secret-value";
+
+    private final WireMockServer server;
+
+    public CxoneStub() {
+        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(250).jettyAcceptors(2));
+        server.start();
+        reset();
+    }
+
+    /** Back to the default stubs: a token and a guest session, with no requests recorded. */
+    public void reset() {
+        server.resetAll();
+        stubToken("tok-1", 3600);
+        server.stubFor(post(urlPathEqualTo(GUEST_PATH))
+                .willReturn(aResponse()
+                        .withStatus(201)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"id\":\"guest-1\",\"url\":\"https://chat.example/s/guest-1\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
+    }
+
+    public void stubToken(String token, long expiresIn) {
+        server.stubFor(post(urlPathEqualTo(TOKEN_PATH))
+                .willReturn(aResponse()
+                        .withStatus(200)
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}")));
+    }
+
+    public WireMockServer server() {
+        return server;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
+    }
+
+    /** Live-mode settings pointing the service at this stub. */
+    public Map<String, String> liveSettings() {
+        Map<String, String> settings = new HashMap<>();
+        settings.put("cxone.base-url", baseUrl());
+        settings.put("cxone.client-id", "test-client");
+        settings.put("cxone.client-secret", CLIENT_SECRET);
+        settings.put("api.keys", "test-key-1,test-key-2");
+        settings.put("cxone.initial-backoff-millis", "50");
+        settings.put("cxone.max-backoff-seconds", "2");
+        settings.put("cxone.timeout-seconds", "2");
+        settings.put("cxone.circuit.minimum-calls", "100000");
+        return settings;
+    }
+
+    public int count(com.github.tomakehurst.wiremock.matching.RequestPatternBuilder pattern) {
+        return server.countRequestsMatching(pattern.build()).getCount();
+    }
+
+    public static WireMock client(CxoneStub stub) {
+        return new WireMock(stub.server);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

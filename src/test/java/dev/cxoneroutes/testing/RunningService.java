@@ -1,0 +1,113 @@
+package dev.cxoneroutes.testing;
+
+import dev.cxoneroutes.Application;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * The real service, started in-process the way {@code java -jar} starts it (same bootstrap, same
+ * application.properties and routes/ from the working directory), with test overrides on free ports.
+ */
+public final class RunningService implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Main main;
+    private final int httpPort;
+    private final int managementPort;
+
+    private RunningService(Main main, int httpPort, int managementPort) {
+        this.main = main;
+        this.httpPort = httpPort;
+        this.managementPort = managementPort;
+    }
+
+    /** Starts with the given settings on top of application.properties (keys as in that file). */
+    public static RunningService start(Map<String, String> settings) {
+        int httpPort = freePort();
+        int managementPort = freePort();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("http.port", String.valueOf(httpPort));
+        all.put("management.port", String.valueOf(managementPort));
+        all.put("camel.main.shutdown-timeout", "2");
+        all.putAll(settings);
+        Main main = new Main(Application.class);
+        main.setDefaultPropertyPlaceholderLocation(Application.PROPERTY_LOCATIONS);
+        all.forEach(main::addOverrideProperty);
+        try {
+            main.start();
+        } catch (Exception e) {
+            main.stop();
+            throw new IllegalStateException("The service did not start", e);
+        }
+        return new RunningService(main, httpPort, managementPort);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + httpPort + path;
+    }
+
+    public String managementUrl(String path) {
+        return "http://127.0.0.1:" + managementPort + path;
+    }
+
+    /** POSTs a body; headers alternate name, value. */
+    public HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
+    }
+
+    public HttpResponse<String> postJson(String path, String json, String... headers) {
+        return post(path, "application/json", json, headers);
+    }
+
+    public HttpResponse<String> get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    public static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    public static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
