@@ -65,6 +65,8 @@ public class ServiceWiring implements CamelConfiguration {
         http.setResponseTimeout(cxone.timeout().toMillis());
         http.setConnectTimeout(Math.min(cxone.timeout().toMillis(), 10_000));
         http.setSoTimeout(cxone.timeout().toMillis());
+        // HttpClient 5 retries 429/503 on its own by default: that would go behind the retry policy's back.
+        http.setAutomaticRetriesDisabled(true);
 
         TokenProvider tokens = new TokenProvider(
                 cxone,

@@ -44,7 +44,9 @@ public class CxoneAttempt {
         String token = tokens.accessToken();
         exchange.setProperty(BEARER, token);
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        // Nothing inbound may reach CXone (API keys, form fields, CamelHttpPath), but the error
+        // handler keeps its redelivery counter in CamelRedelivery* headers: those stay.
+        message.removeHeaders("*", "CamelRedelivery*");
         message.setHeader(Exchange.HTTP_URI, request.url());
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -66,10 +68,14 @@ public class CxoneAttempt {
     public void failed(Exchange exchange) throws Exception {
         Exception failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         CxoneFailure classified = CxoneFailure.classify(failure);
-        if (classified.kind().isTransient()) {
-            breaker.onError(elapsedNanos(exchange), TimeUnit.NANOSECONDS, failure);
-        } else if (classified.kind() == FailureKind.AUTH_FAILED || classified.kind() == FailureKind.UNEXPECTED) {
+        if (classified.kind() == FailureKind.RATE_LIMITED
+                || classified.kind() == FailureKind.AUTH_FAILED
+                || classified.kind() == FailureKind.UNEXPECTED) {
+            // A 429 says CXone is up and pacing us: Retry-After handles it, and opening the circuit
+            // would fail fresh requests that CXone would accept.
             breaker.releasePermission();
+        } else if (classified.kind().isTransient()) {
+            breaker.onError(elapsedNanos(exchange), TimeUnit.NANOSECONDS, failure);
         } else {
             // CXone answered sensibly (a 4xx): it is up, whatever it thought of the request.
             breaker.onSuccess(elapsedNanos(exchange), TimeUnit.NANOSECONDS);

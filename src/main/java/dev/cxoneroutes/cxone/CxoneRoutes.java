@@ -34,6 +34,7 @@ public class CxoneRoutes extends RouteBuilder {
                 .bean("cxoneAttempt", "admit")
                 .doTry()
                     .bean("cxoneAttempt", "prepare")
+                    // The host is a placeholder: prepare() sets the URL.
                     .to("http://cxone.invalid?throwExceptionOnFailure=true")
                     .bean("cxoneAttempt", "succeeded")
                 .doCatch(Exception.class)
