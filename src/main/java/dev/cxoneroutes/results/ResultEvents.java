@@ -1,0 +1,184 @@
+package dev.cxoneroutes.results;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cxoneroutes.api.ExchangeKeys;
+import dev.cxoneroutes.api.ProblemCode;
+import dev.cxoneroutes.cxone.CxoneCallState;
+import dev.cxoneroutes.cxone.CxoneRequest;
+import dev.cxoneroutes.results.ResultEvent.EventType;
+import dev.cxoneroutes.results.ResultEvent.Source;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.camel.Exchange;
+
+/**
+ * Makes the fan-out's events: a {@link ResultEvent} from an exchange whose answer is final, and the
+ * {@link BatchCompletedEvent} of a drop file. The clock stamps each event.
+ *
+ * <p>Read from the exchange (all set by the existing routes):
+ * {@link ExchangeKeys#OPERATION}, {@link ExchangeKeys#SOURCE}, {@link ExchangeKeys#REQUEST_ID},
+ * {@link ExchangeKeys#STATUS}, {@link ExchangeKeys#ERROR_CODE}, {@link ExchangeKeys#ERROR_MESSAGE},
+ * {@link CxoneCallState#LATENCY_MS}, {@link CxoneCallState#ATTEMPTS}; the ids from the answer body
+ * ({@code guest_id}, {@code call_id}), whether it is still a map/record or already JSON text; for a
+ * bridge that failed, the call id from {@link #CALL_ID} or else from the CXone request that was sent.
+ */
+public class ResultEvents {
+
+    /**
+     * Optional exchange property with the bridge's call id. The bridge routes may set it as soon as
+     * the command is read, so that a bridge refused or failed before CXone answered still names its
+     * call; without it the call id comes from the answer or the CXone request.
+     */
+    public static final String CALL_ID = "cxrCallId";
+
+    /** The DTMF alphabet: a match of the caller's digits counts only when not part of a longer run. */
+    private static final String DTMF_CHARACTER = "[0-9A-Da-d*#]";
+    private static final String REDACTED = "[redacted]";
+
+    private final Clock clock;
+
+    public ResultEvents(Clock clock) {
+        this.clock = clock;
+    }
+
+    /**
+     * The event for an exchange whose answer is final: after the success mapping or
+     * {@code FailureAnswer}, before or after {@code AnswerWriter}.
+     *
+     * @throws IllegalArgumentException when the exchange has no known operation or source: the
+     *     route that built it forgot to tag it, which a test should catch
+     */
+    public ResultEvent fromExchange(Exchange exchange) {
+        EventType type = EventType.forOperation(exchange.getProperty(ExchangeKeys.OPERATION, String.class));
+        Source source = Source.of(exchange.getProperty(ExchangeKeys.SOURCE, String.class));
+        String errorCode = exchange.getProperty(ExchangeKeys.ERROR_CODE, String.class);
+        int status = status(exchange, errorCode);
+        JsonNode answer = answerFields(exchange.getMessage().getBody());
+        CxoneRequest cxoneRequest = exchange.getProperty(CxoneRequest.PROPERTY, CxoneRequest.class);
+        JsonNode sentToCxone = cxoneRequest == null ? null : parseObject(cxoneRequest.body());
+
+        String callId = null;
+        String guestId = null;
+        if (type == EventType.BRIDGE_ATTEMPT) {
+            callId = firstPresent(
+                    exchange.getProperty(CALL_ID, String.class), text(answer, "call_id"), text(sentToCxone, "callId"));
+        } else {
+            guestId = text(answer, "guest_id");
+        }
+        String errorMessage = withoutDtmf(
+                exchange.getProperty(ExchangeKeys.ERROR_MESSAGE, String.class),
+                sentToCxone == null ? null : text(sentToCxone.path("attributes"), "dtmf_sequence"));
+
+        return new ResultEvent(
+                clock.instant(),
+                type,
+                source,
+                exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class),
+                callId,
+                guestId,
+                errorCode == null && status / 100 == 2,
+                status,
+                exchange.getProperty(CxoneCallState.LATENCY_MS, 0.0, Double.class),
+                exchange.getProperty(CxoneCallState.ATTEMPTS, 0, Integer.class),
+                errorCode,
+                errorCode == null ? null : errorMessage);
+    }
+
+    /** The event that closes a drop file. */
+    public BatchCompletedEvent batchCompleted(String file, long lines, long succeeded, long failed, Duration duration) {
+        return new BatchCompletedEvent(clock.instant(), file, lines, succeeded, failed, duration.toMillis());
+    }
+
+    /**
+     * The status the caller was answered with. Success mappings set 200; a failure's status follows
+     * from its problem code when a route set the code but not the status.
+     */
+    private static int status(Exchange exchange, String errorCode) {
+        Integer status = exchange.getProperty(ExchangeKeys.STATUS, Integer.class);
+        if (status != null) {
+            return status;
+        }
+        if (errorCode == null) {
+            return 200;
+        }
+        try {
+            return ProblemCode.valueOf(errorCode).status();
+        } catch (IllegalArgumentException unknownCode) {
+            return 500;
+        }
+    }
+
+    /**
+     * The answer's top-level fields, whatever form the body has reached: the success map, a record,
+     * a {@link JsonNode}, or the JSON text {@code AnswerWriter} left. Anything else (a stream) is not
+     * read, so building the event never consumes the body.
+     */
+    private static JsonNode answerFields(Object body) {
+        if (body instanceof JsonNode node) {
+            return node;
+        }
+        if (body instanceof CharSequence text) {
+            return parseObject(text.toString());
+        }
+        if (body instanceof byte[] bytes) {
+            return parseObject(new String(bytes, StandardCharsets.UTF_8));
+        }
+        if (body instanceof Map<?, ?> || (body != null && body.getClass().isRecord())) {
+            try {
+                return ResultsJson.tree(body);
+            } catch (IllegalArgumentException notConvertible) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    private static JsonNode parseObject(String text) {
+        if (text == null || !text.stripLeading().startsWith("{")) {
+            return null;
+        }
+        try {
+            return ResultsJson.tree(text);
+        } catch (JsonProcessingException notJson) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        if (node == null) {
+            return null;
+        }
+        JsonNode value = node.get(field);
+        return value != null && value.isValueNode() && !value.isNull() ? value.asText() : null;
+    }
+
+    private static String firstPresent(String... candidates) {
+        for (String candidate : candidates) {
+            if (candidate != null && !candidate.isBlank()) {
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * CXone may quote the request back in its error detail ("invalid dtmf_sequence '4711#'"), and
+     * that detail becomes the event's message. The caller's digits are replaced wherever they stand
+     * alone, i.e. not inside a longer run of DTMF characters, so that a short sequence like "1" does
+     * not also blank the 1 in "HTTP 401".
+     */
+    static String withoutDtmf(String message, String dtmf) {
+        if (message == null || dtmf == null || dtmf.isEmpty()) {
+            return message;
+        }
+        Pattern standalone = Pattern.compile(
+                "(?<!" + DTMF_CHARACTER + ")" + Pattern.quote(dtmf) + "(?!" + DTMF_CHARACTER + ")",
+                Pattern.CASE_INSENSITIVE);
+        return standalone.matcher(message).replaceAll(Matcher.quoteReplacement(REDACTED));
+    }
+}
