@@ -18,7 +18,11 @@ import dev.cxoneroutes.handoff.HandoffRequestReader;
 import dev.cxoneroutes.sandbox.SandboxCxone;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import dev.cxoneroutes.jms.EmbeddedBroker;
 import io.vertx.core.VertxOptions;
+import java.nio.file.Path;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.component.sjms2.Sjms2Component;
 import jakarta.validation.Validation;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -93,7 +97,34 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("handoffRequestReader", new HandoffRequestReader(json, bodies));
         registry.bind("guestSessionMapping", new GuestSessionMapping(json, cxone, ServiceVersion.read()));
 
+        wireJms(context, settings);
+
         context.addStartupListener(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
+    }
+
+    /**
+     * The JMS broker: the one at JMS_BROKER_URL, or else an embedded one, persistent under
+     * DATA_DIR/broker. Every JMS endpoint goes through the sjms2 component.
+     */
+    private static void wireJms(CamelContext context, Settings settings) throws Exception {
+        String brokerUrl = settings.text("jms.broker-url").orElse(null);
+        if (brokerUrl == null) {
+            EmbeddedBroker broker = new EmbeddedBroker(
+                    dataDirectory(settings).resolve("broker"),
+                    settings.text("jms.embedded-host", "127.0.0.1"),
+                    settings.number("jms.embedded-port", 61616));
+            broker.start();
+            context.addService(broker, true, false);
+            context.getRegistry().bind("embeddedBroker", broker);
+            brokerUrl = broker.inVmUrl();
+        }
+        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
+        context.getRegistry().bind("jmsConnectionFactory", connections);
+        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(connections);
+    }
+
+    public static Path dataDirectory(Settings settings) {
+        return Path.of(settings.text("data.dir", "./data")).toAbsolutePath().normalize();
     }
 
     private static void refuseIncompleteLiveMode(Settings settings, CxoneSettings cxone, List<String> apiKeys) {

@@ -26,8 +26,11 @@ public final class RunningService implements AutoCloseable {
     private final int httpPort;
     private final int managementPort;
 
-    private RunningService(Main main, int httpPort, int managementPort) {
+    private final java.nio.file.Path dataDirectory;
+
+    private RunningService(Main main, int httpPort, int managementPort, java.nio.file.Path dataDirectory) {
         this.main = main;
+        this.dataDirectory = dataDirectory;
         this.httpPort = httpPort;
         this.managementPort = managementPort;
     }
@@ -40,6 +43,8 @@ public final class RunningService implements AutoCloseable {
         all.put("http.port", String.valueOf(httpPort));
         all.put("management.port", String.valueOf(managementPort));
         all.put("camel.main.shutdown-timeout", "2");
+        all.put("jms.embedded-port", String.valueOf(freePort()));
+        all.put("data.dir", temporaryDataDirectory());
         all.putAll(settings);
         Main main = new Main(Application.class);
         main.setDefaultPropertyPlaceholderLocation(Application.PROPERTY_LOCATIONS);
@@ -50,7 +55,12 @@ public final class RunningService implements AutoCloseable {
             main.stop();
             throw new IllegalStateException("The service did not start", e);
         }
-        return new RunningService(main, httpPort, managementPort);
+        return new RunningService(main, httpPort, managementPort, java.nio.file.Path.of(all.get("data.dir")));
+    }
+
+    /** DATA_DIR of this instance: a fresh temporary folder unless the test gave one. */
+    public java.nio.file.Path dataDirectory() {
+        return dataDirectory;
     }
 
     public CamelContext context() {
@@ -101,6 +111,14 @@ public final class RunningService implements AutoCloseable {
     @Override
     public void close() {
         main.stop();
+    }
+
+    private static String temporaryDataDirectory() {
+        try {
+            return java.nio.file.Files.createTempDirectory("cxone-routes-data").toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public static int freePort() {

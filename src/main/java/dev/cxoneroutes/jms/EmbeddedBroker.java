@@ -1,0 +1,86 @@
+package dev.cxoneroutes.jms;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ActiveMQ Artemis broker the service uses when no JMS_BROKER_URL is given: persistent under
+ * {@code DATA_DIR/broker}, reachable in-VM by the service and over TCP on loopback by local
+ * producers. Messages survive a restart, kill -9 included (the journal is synced on commit).
+ */
+public class EmbeddedBroker extends ServiceSupport {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBroker.class);
+    /** Each broker in one JVM needs its own in-VM id (tests start several). */
+    private static final AtomicInteger NEXT_VM_ID = new AtomicInteger();
+
+    private final Path dataDirectory;
+    private final String tcpHost;
+    private final int tcpPort;
+    private final int vmId = NEXT_VM_ID.getAndIncrement();
+    private EmbeddedActiveMQ broker;
+
+    public EmbeddedBroker(Path dataDirectory, String tcpHost, int tcpPort) {
+        this.dataDirectory = dataDirectory;
+        this.tcpHost = tcpHost;
+        this.tcpPort = tcpPort;
+    }
+
+    /** Where the service itself connects: in-VM, no sockets. */
+    public String inVmUrl() {
+        return "vm://" + vmId;
+    }
+
+    public String tcpUrl() {
+        return "tcp://" + tcpHost + ":" + tcpPort;
+    }
+
+    public boolean isActive() {
+        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        Configuration config = new ConfigurationImpl()
+                .setName("cxone-routes")
+                .setPersistenceEnabled(true)
+                .setSecurityEnabled(false)
+                .setJournalType(JournalType.NIO)
+                .setJournalDirectory(dataDirectory.resolve("journal").toString())
+                .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
+                .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
+                .setPagingDirectory(dataDirectory.resolve("paging").toString())
+                .setJMXManagementEnabled(false)
+                .addAcceptorConfiguration("in-vm", inVmUrl())
+                .addAcceptorConfiguration("tcp", tcpUrl());
+        // Redelivery is ours to decide (idempotent consumers, webhook backoff): the broker
+        // only keeps a message until it is acknowledged, and never drops one.
+        config.addAddressSetting("#", new AddressSettings()
+                .setMaxDeliveryAttempts(-1)
+                .setRedeliveryDelay(1000)
+                .setRedeliveryMultiplier(2)
+                .setMaxRedeliveryDelay(30_000)
+                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                .setAutoCreateQueues(true)
+                .setAutoCreateAddresses(true));
+        broker = new EmbeddedActiveMQ().setConfiguration(config);
+        broker.start();
+        LOG.info("Embedded JMS broker started: {} (journal in {})", tcpUrl(), dataDirectory);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        if (broker != null) {
+            broker.stop();
+        }
+    }
+}
