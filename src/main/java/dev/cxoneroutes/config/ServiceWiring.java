@@ -65,6 +65,8 @@ public class ServiceWiring implements CamelConfiguration {
         http.setResponseTimeout(cxone.timeout().toMillis());
         http.setConnectTimeout(Math.min(cxone.timeout().toMillis(), 10_000));
         http.setSoTimeout(cxone.timeout().toMillis());
+        // HttpClient would silently re-send 429s and 503s itself: cxone-errors owns every retry and counts it.
+        http.setAutomaticRetriesDisabled(true);
 
         TokenProvider tokens = new TokenProvider(
                 cxone,

@@ -44,7 +44,8 @@ public class CxoneAttempt {
         String token = tokens.accessToken();
         exchange.setProperty(BEARER, token);
         Message message = exchange.getMessage();
-        message.removeHeaders("*");
+        // Camel counts redeliveries in these headers: removing them too would make every retry the first.
+        message.removeHeaders("*", Exchange.REDELIVERY_COUNTER, Exchange.REDELIVERY_MAX_COUNTER, Exchange.REDELIVERED);
         message.setHeader(Exchange.HTTP_URI, request.url());
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
