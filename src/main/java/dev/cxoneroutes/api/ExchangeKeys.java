@@ -23,6 +23,13 @@ public final class ExchangeKeys {
     public static final String REPLAYED = "cxrReplayed";
     /** The idempotency key, scoped by operation. */
     public static final String IDEMPOTENCY_KEY = "cxrIdempotencyKey";
+    /**
+     * An idempotency key the request's body offers (the bridge command's {@code requestId}), used
+     * when no Idempotency-Key header came. Unscoped, as the caller sent it.
+     */
+    public static final String OFFERED_IDEMPOTENCY_KEY = "cxrOfferedIdempotencyKey";
+    /** The call a bridge command is for, for its answer and result event. */
+    public static final String CALL_ID = "cxrCallId";
 
     private ExchangeKeys() {}
 }

@@ -34,14 +34,15 @@ public class IdempotentReplay {
     }
 
     /**
-     * Claims the exchange's idempotency key (header Idempotency-Key, scoped by the exchange's
+     * Claims the exchange's idempotency key (header Idempotency-Key, else the body's
+     * {@link ExchangeKeys#OFFERED_IDEMPOTENCY_KEY}, scoped by the exchange's
      * {@link ExchangeKeys#OPERATION}). Sets
      * {@link ExchangeKeys#REPLAYED} with the stored answer as the body when this is a repeat.
      */
     public void claim(Exchange exchange) {
         String operation = exchange.getProperty(ExchangeKeys.OPERATION, String.class);
-        String offered = exchange.getMessage().getHeader("Idempotency-Key", String.class);
-        if (offered == null || offered.isBlank()) {
+        String offered = offeredKey(exchange);
+        if (offered == null) {
             return;
         }
         String key = operation + ":" + offered.trim();
@@ -66,6 +67,16 @@ public class IdempotentReplay {
             }
             awaitFirst(running);
         }
+    }
+
+    /** The header wins over the body: it is the standard place, and what an HTTP gateway may set. */
+    private static String offeredKey(Exchange exchange) {
+        String header = exchange.getMessage().getHeader("Idempotency-Key", String.class);
+        if (header != null && !header.isBlank()) {
+            return header;
+        }
+        String fromBody = exchange.getProperty(ExchangeKeys.OFFERED_IDEMPOTENCY_KEY, String.class);
+        return fromBody == null || fromBody.isBlank() ? null : fromBody;
     }
 
     /** Keeps a successful answer for replays; failures are not kept. */

@@ -57,22 +57,30 @@ public class JsonBodies {
      * the answer names it together with every other invalid field.
      */
     public <T> T bind(ObjectNode fields, Class<T> type) {
+        return bind(fields, type, List.of());
+    }
+
+    /**
+     * As {@link #bind(ObjectNode, Class)}, with errors the caller found before binding (such as a
+     * body that contradicts the URL path) reported in the same answer as the rest.
+     */
+    public <T> T bind(ObjectNode fields, Class<T> type, List<FieldError> foundBefore) {
         ObjectNode remaining = fields.deepCopy();
-        List<FieldError> typeErrors = new ArrayList<>();
+        List<FieldError> errorsSoFar = new ArrayList<>(foundBefore);
         while (true) {
             try {
                 T value = json.treeToValue(remaining, type);
-                if (typeErrors.isEmpty()) {
+                if (errorsSoFar.isEmpty()) {
                     return value;
                 }
-                throw invalid(typeErrors, validator.validate(value));
+                throw invalid(errorsSoFar, validator.validate(value));
             } catch (MismatchedInputException e) {
                 String field = path(e.getPath());
-                if (field.isEmpty() || typeErrors.size() >= MAX_TYPE_ERRORS || !remove(remaining, e.getPath())) {
-                    typeErrors.add(new FieldError(field.isEmpty() ? "(body)" : field, expected(e.getTargetType())));
-                    throw invalid(typeErrors, Set.of());
+                if (field.isEmpty() || errorsSoFar.size() >= MAX_TYPE_ERRORS || !remove(remaining, e.getPath())) {
+                    errorsSoFar.add(new FieldError(field.isEmpty() ? "(body)" : field, expected(e.getTargetType())));
+                    throw invalid(errorsSoFar, Set.of());
                 }
-                typeErrors.add(new FieldError(field, expected(e.getTargetType())));
+                errorsSoFar.add(new FieldError(field, expected(e.getTargetType())));
             } catch (JsonProcessingException e) {
                 throw new RequestRejectedException(
                         ProblemCode.INVALID_REQUEST, "The body does not match the request's shape.");

@@ -7,6 +7,8 @@ import dev.cxoneroutes.api.FailureAnswer;
 import dev.cxoneroutes.api.IdempotentReplay;
 import dev.cxoneroutes.api.JsonBodies;
 import dev.cxoneroutes.api.RequestGuard;
+import dev.cxoneroutes.bridge.BridgeMapping;
+import dev.cxoneroutes.bridge.BridgeRequestReader;
 import dev.cxoneroutes.cxone.CxoneAttempt;
 import dev.cxoneroutes.cxone.CxoneCallTimer;
 import dev.cxoneroutes.cxone.CxoneSettings;
@@ -96,6 +98,10 @@ public class ServiceWiring implements CamelConfiguration {
 
         registry.bind("handoffRequestReader", new HandoffRequestReader(json, bodies));
         registry.bind("guestSessionMapping", new GuestSessionMapping(json, cxone, ServiceVersion.read()));
+
+        // Bridge (CONTRACT §3-5): every entry point reads with bridgeRequestReader, then direct:bridge-call-cxone.
+        registry.bind("bridgeRequestReader", new BridgeRequestReader(bodies));
+        registry.bind("bridgeMapping", new BridgeMapping(json, cxone));
 
         wireJms(context, settings);
 

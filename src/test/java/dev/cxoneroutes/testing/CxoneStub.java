@@ -3,9 +3,11 @@ package dev.cxoneroutes.testing;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +17,9 @@ public final class CxoneStub implements AutoCloseable {
 
     public static final String TOKEN_PATH = "/oauth/token";
     public static final String GUEST_PATH = "/api/v2/interactions/guests";
+    /** Any call's bridge endpoint, as CXONE_BRIDGE_PATH's default spells it. */
+    public static final String BRIDGE_PATH_PATTERN = "/api/v2/cti/calls/[^/]+/bridge";
+    public static final String BRIDGE_ANSWER = "{\"bridgeId\":\"bridge-1\",\"state\":\"bridged\"}";
     public static final String CLIENT_SECRET = "s3cr3t-client-secret-value";
 
     private final WireMockServer server;
@@ -25,7 +30,7 @@ public final class CxoneStub implements AutoCloseable {
         reset();
     }
 
-    /** Back to the default stubs: a token and a guest session, with no requests recorded. */
+    /** Back to the default stubs: a token, a guest session and a bridge, with no requests recorded. */
     public void reset() {
         server.resetAll();
         stubToken("tok-1", 3600);
@@ -34,6 +39,20 @@ public final class CxoneStub implements AutoCloseable {
                         .withStatus(201)
                         .withHeader("Content-Type", "application/json")
                         .withBody("{\"id\":\"guest-1\",\"url\":\"https://chat.example/s/guest-1\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
+        stubBridge(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(BRIDGE_ANSWER));
+    }
+
+    /** Every call's bridge endpoint answers so. */
+    public void stubBridge(ResponseDefinitionBuilder answer) {
+        server.stubFor(post(urlPathMatching(BRIDGE_PATH_PATTERN)).willReturn(answer));
+    }
+
+    /** The bridge endpoint of one call. */
+    public static String bridgePath(String callId) {
+        return "/api/v2/cti/calls/" + callId + "/bridge";
     }
 
     public void stubToken(String token, long expiresIn) {
