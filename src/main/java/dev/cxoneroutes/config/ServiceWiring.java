@@ -105,7 +105,7 @@ public class ServiceWiring implements CamelConfiguration {
 
         wireJms(context, settings);
 
-        context.addStartupListener(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
+        context.getManagementStrategy().addEventNotifier(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
     }
 
     /**

@@ -1,13 +1,13 @@
 package dev.cxoneroutes.config;
 
 import dev.cxoneroutes.cxone.CxoneSettings;
-import org.apache.camel.CamelContext;
-import org.apache.camel.StartupListener;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.SimpleEventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Tells whoever started the service where it listens and how to try it. */
-class StartupBanner implements StartupListener {
+class StartupBanner extends SimpleEventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(StartupBanner.class);
 
@@ -22,13 +22,12 @@ class StartupBanner implements StartupListener {
     }
 
     @Override
-    public void onCamelContextStarted(CamelContext context, boolean alreadyStarted) {}
+    public boolean isEnabled(CamelEvent event) {
+        return event instanceof CamelEvent.CamelContextStartedEvent;
+    }
 
     @Override
-    public void onCamelContextFullyStarted(CamelContext context, boolean alreadyStarted) {
-        if (alreadyStarted) {
-            return;
-        }
+    public void notify(CamelEvent event) {
         String port = settings.text("http.port", "8080");
         String management = settings.text("management.host", "127.0.0.1") + ":" + settings.text("management.port", "9876");
         if (apiOpen) {

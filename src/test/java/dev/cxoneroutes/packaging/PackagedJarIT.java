@@ -1,0 +1,96 @@
+package dev.cxoneroutes.packaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.testing.RunningService;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The README's run command: the packaged jar, started from the repository root with no settings, serves a handoff. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PackagedJarIT {
+
+    final ObjectMapper json = new ObjectMapper();
+    final int httpPort = RunningService.freePort();
+    final int managementPort = RunningService.freePort();
+    Process service;
+    Path output;
+
+    @BeforeAll
+    void startJar() throws IOException {
+        output = Files.createTempFile("cxone-routes-jar", ".log");
+        ProcessBuilder builder = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar", "target/cxone-routes.jar")
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile());
+        Map<String, String> env = builder.environment();
+        env.keySet().removeIf(name -> name.startsWith("CXONE_") || name.startsWith("API_") || name.startsWith("CTI_"));
+        env.put("HTTP_PORT", String.valueOf(httpPort));
+        env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
+        env.put("JMS_EMBEDDED_PORT", String.valueOf(RunningService.freePort()));
+        env.put("DATA_DIR", Files.createTempDirectory("cxone-routes-jar-data").toString());
+        service = builder.start();
+    }
+
+    @AfterAll
+    void stop() throws InterruptedException {
+        service.destroy();
+        service.waitFor();
+    }
+
+    @Test
+    void starts_in_sandbox_mode_and_answers_a_handoff_with_a_session_url() throws Exception {
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertThat(service.isAlive()).as(this::log).isTrue();
+            return ready();
+        });
+
+        HttpResponse<String> response = RunningService.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"dtmf_sequence\":\"12#\",\"voice_history\":{\"queue_name\":\"billing\"},\"caller_id\":\"+15551234567\"}"))
+                .build());
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.path("status").asText()).isEqualTo("success");
+        assertThat(body.path("session_url").asText()).startsWith("https://");
+        assertThat(body.path("guest_id").asText()).isNotBlank();
+        assertThat(log()).contains("SANDBOX MODE").contains("curl");
+    }
+
+    private boolean ready() {
+        try {
+            return RunningService.send(HttpRequest.newBuilder(
+                                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                            .GET()
+                            .build())
+                    .statusCode() == 200;
+        } catch (RuntimeException notYet) {
+            return false;
+        }
+    }
+
+    private String log() {
+        try {
+            return Files.readString(output);
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+}
