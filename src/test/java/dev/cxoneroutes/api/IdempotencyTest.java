@@ -8,6 +8,7 @@ import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.RunningService;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -16,37 +17,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Studio REST action retries on its own: a repeated Idempotency-Key must never make a second guest session. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class IdempotencyTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
     static final String BODY = "{\"dtmf_sequence\":\"1\",\"voice_history\":{},\"caller_id\":\"x\"}";
 
+    @RegisterExtension
+    static final LiveService live = new LiveService();
+
     CxoneStub cxone;
     RunningService service;
 
-    @BeforeAll
-    void start() {
-        cxone = new CxoneStub();
-        service = RunningService.start(cxone.liveSettings());
-    }
-
-    @AfterAll
-    void stop() {
-        service.close();
-        cxone.close();
-    }
-
     @BeforeEach
-    void resetStub() {
-        cxone.reset();
+    void useLiveService() {
+        cxone = live.cxone();
+        service = live.service();
     }
 
     @Test

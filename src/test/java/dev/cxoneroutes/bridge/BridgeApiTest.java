@@ -14,17 +14,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.RunningService;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /api/v1/calls/{callId}/bridge against a stub CXone: the answer, the request CXone gets, the errors. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BridgeApiTest {
 
     static final String CALL_ID = "call-42_A";
@@ -37,24 +35,17 @@ class BridgeApiTest {
             {"targets":[{"type":"phone","value":"+15551234567"}],"direction":"transfer"}""";
 
     final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final LiveService live = new LiveService();
+
     CxoneStub cxone;
     RunningService service;
 
-    @BeforeAll
-    void start() {
-        cxone = new CxoneStub();
-        service = RunningService.start(cxone.liveSettings());
-    }
-
-    @AfterAll
-    void stop() {
-        service.close();
-        cxone.close();
-    }
-
     @BeforeEach
-    void resetStub() {
-        cxone.reset();
+    void useLiveService() {
+        cxone = live.cxone();
+        service = live.service();
     }
 
     @Test

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.RunningService;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -23,19 +24,15 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the service treats a failing CXone: what it retries, how long it waits, what the caller gets. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CxoneRetryTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
@@ -43,26 +40,17 @@ class CxoneRetryTest {
     static final String GUEST_OK = "{\"id\":\"g\",\"url\":\"https://chat.example/g\",\"state\":\"new\",\"channel\":\"webMessaging\"}";
 
     final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final LiveService live = new LiveService(settings -> settings.put("cxone.max-backoff-seconds", "10"));
+
     CxoneStub cxone;
     RunningService service;
 
-    @BeforeAll
-    void start() {
-        cxone = new CxoneStub();
-        Map<String, String> settings = cxone.liveSettings();
-        settings.put("cxone.max-backoff-seconds", "10");
-        service = RunningService.start(settings);
-    }
-
-    @AfterAll
-    void stop() {
-        service.close();
-        cxone.close();
-    }
-
     @BeforeEach
-    void resetStub() {
-        cxone.reset();
+    void useLiveService() {
+        cxone = live.cxone();
+        service = live.service();
     }
 
     @Test

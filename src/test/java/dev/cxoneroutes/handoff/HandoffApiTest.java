@@ -13,17 +13,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cxoneroutes.config.ServiceVersion;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.RunningService;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /api/v1/ivr/handoff against a stub CXone: the answer, the request CXone gets, the errors. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HandoffApiTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
@@ -33,24 +31,17 @@ class HandoffApiTest {
              "caller_id":"+15551234567","language_preference":"fr-CA"}""";
 
     final ObjectMapper json = new ObjectMapper();
+
+    @RegisterExtension
+    static final LiveService live = new LiveService();
+
     CxoneStub cxone;
     RunningService service;
 
-    @BeforeAll
-    void start() {
-        cxone = new CxoneStub();
-        service = RunningService.start(cxone.liveSettings());
-    }
-
-    @AfterAll
-    void stop() {
-        service.close();
-        cxone.close();
-    }
-
     @BeforeEach
-    void resetStub() {
-        cxone.reset();
+    void useLiveService() {
+        cxone = live.cxone();
+        service = live.service();
     }
 
     @Test
