@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxoneroutes.api.JsonBodies;
+import dev.cxoneroutes.api.ProblemCode;
+import dev.cxoneroutes.api.RequestRejectedException;
 import java.util.Map;
 import org.apache.camel.Exchange;
 
@@ -29,6 +31,14 @@ public class HandoffRequestReader {
     }
 
     private ObjectNode fromForm(Map<?, ?> form) {
+        if (form.size() == 1 && String.valueOf(form.keySet().iterator().next()).trim().startsWith("{")) {
+            // curl's default: JSON posted as a form. Form decoding has already turned '+' into ' ',
+            // so the JSON cannot be recovered faithfully; say what to fix instead.
+            throw new RequestRejectedException(
+                    ProblemCode.UNSUPPORTED_MEDIA_TYPE,
+                    "The body looks like JSON but was sent as application/x-www-form-urlencoded;"
+                            + " send it with Content-Type: application/json.");
+        }
         ObjectNode fields = json.createObjectNode();
         form.forEach((name, value) -> fields.put(String.valueOf(name), first(value)));
         JsonNode history = fields.get("voice_history");

@@ -113,6 +113,14 @@ class HandoffApiTest {
     }
 
     @Test
+    void json_sent_as_a_form_is_told_to_use_the_json_content_type() throws Exception {
+        HttpResponse<String> response = service.post(PATH, "application/x-www-form-urlencoded", VALID, "X-API-Key", KEY);
+
+        JsonNode problem = assertProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertThat(problem.path("detail").asText()).contains("Content-Type: application/json");
+    }
+
+    @Test
     void reports_every_invalid_field_at_once() throws Exception {
         HttpResponse<String> response = service.postJson(PATH, """
                 {"dtmf_sequence":"12x","voice_history":{},"caller_id":"  "}""", "X-API-Key", KEY);
