@@ -23,6 +23,10 @@ public final class ExchangeKeys {
     public static final String REPLAYED = "cxrReplayed";
     /** The idempotency key, scoped by operation. */
     public static final String IDEMPOTENCY_KEY = "cxrIdempotencyKey";
+    /** System.nanoTime() when the request arrived, for the request duration metric and log line. */
+    public static final String RECEIVED_NANOS = "cxrReceivedNanos";
+    /** System.nanoTime() when the caller's answer was final. */
+    public static final String ANSWERED_NANOS = "cxrAnsweredNanos";
 
     private ExchangeKeys() {}
 }
