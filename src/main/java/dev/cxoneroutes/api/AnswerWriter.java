@@ -39,6 +39,7 @@ public class AnswerWriter {
         if (exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
             message.setHeader("Idempotent-Replayed", "true");
         }
+        exchange.setProperty(ExchangeKeys.ANSWERED_NANOS, System.nanoTime());
         MDC.remove("request_id");
     }
 

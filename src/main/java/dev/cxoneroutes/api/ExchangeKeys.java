@@ -30,6 +30,10 @@ public final class ExchangeKeys {
     public static final String OFFERED_IDEMPOTENCY_KEY = "cxrOfferedIdempotencyKey";
     /** The call a bridge command is for, for its answer and result event. */
     public static final String CALL_ID = "cxrCallId";
+    /** System.nanoTime() when the request arrived, for the request duration metric and log line. */
+    public static final String RECEIVED_NANOS = "cxrReceivedNanos";
+    /** System.nanoTime() when the caller's answer was final. */
+    public static final String ANSWERED_NANOS = "cxrAnsweredNanos";
 
     private ExchangeKeys() {}
 }

@@ -28,6 +28,9 @@ public class RequestGuard {
 
     /** Tags the exchange with its request id and source, taken from X-Request-ID when it is usable. */
     public void identify(Exchange exchange, String source) {
+        if (exchange.getProperty(ExchangeKeys.RECEIVED_NANOS) == null) {
+            exchange.setProperty(ExchangeKeys.RECEIVED_NANOS, System.nanoTime());
+        }
         String offered = exchange.getMessage().getHeader("X-Request-ID", String.class);
         String requestId = offered != null && SAFE_REQUEST_ID.matcher(offered).matches()
                 ? offered
@@ -44,6 +47,12 @@ public class RequestGuard {
         checkApiKey(exchange.getMessage().getHeader("X-API-Key", String.class));
         checkSize(exchange);
         checkMediaType(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), acceptedMediaTypes);
+    }
+
+    /** Tags a request without a body (a GET) and checks its API key. */
+    public void checkBodilessRequest(Exchange exchange) {
+        identify(exchange, "http");
+        checkApiKey(exchange.getMessage().getHeader("X-API-Key", String.class));
     }
 
     public void checkJsonRequest(Exchange exchange) {

@@ -17,25 +17,33 @@ import dev.cxoneroutes.cxone.SecretScrubber;
 import dev.cxoneroutes.cxone.TokenProvider;
 import dev.cxoneroutes.handoff.GuestSessionMapping;
 import dev.cxoneroutes.handoff.HandoffRequestReader;
+import dev.cxoneroutes.health.CachedProbe;
+import dev.cxoneroutes.health.ReadinessCheck;
+import dev.cxoneroutes.jms.EmbeddedBroker;
+import dev.cxoneroutes.results.ServiceMetrics;
+import dev.cxoneroutes.results.WebhookSettings;
 import dev.cxoneroutes.sandbox.SandboxCxone;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import dev.cxoneroutes.jms.EmbeddedBroker;
 import io.vertx.core.VertxOptions;
-import java.nio.file.Path;
-import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
-import org.apache.camel.component.sjms2.Sjms2Component;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
 import jakarta.validation.Validation;
 import java.net.http.HttpClient;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.component.sjms2.Sjms2Component;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -59,7 +67,9 @@ public class ServiceWiring implements CamelConfiguration {
         }
         CxoneSettings cxone = CxoneSettings.load(settings, sandboxUrl);
         List<String> apiKeys = csv(settings.text("api.keys", ""));
-        refuseIncompleteLiveMode(settings, cxone, apiKeys);
+        WebhookSettings webhooks = WebhookSettings.load(settings);
+        refuseIncompleteLiveMode(settings, cxone, apiKeys, webhooks);
+        ServiceMetrics metrics = ResultsWiring.metrics(context);
 
         ObjectMapper json = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         registry.bind("jsonMapper", json);
@@ -79,12 +89,12 @@ public class ServiceWiring implements CamelConfiguration {
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build(),
                 json,
                 Clock.systemUTC(),
-                () -> {});
+                metrics::tokenFetched);
         registry.bind("cxoneTokens", tokens);
         registry.bind("cxoneCircuitBreaker", circuitBreaker(settings));
         registry.bind("cxoneAttempt", new CxoneAttempt(tokens, registry.lookupByNameAndType("cxoneCircuitBreaker", CircuitBreaker.class)));
         registry.bind("cxoneCallTimer", new CxoneCallTimer(json));
-        registry.bind("cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), (op, reason) -> {}));
+        registry.bind("cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), metrics::retrying));
 
         registry.bind("requestGuard", new RequestGuard(apiKeys));
         registry.bind("answerWriter", new AnswerWriter(json));
@@ -104,6 +114,8 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("bridgeMapping", new BridgeMapping(json, cxone));
 
         wireJms(context, settings);
+        ResultsWiring.bind(context, dataDirectory(settings), webhooks, metrics);
+        wireReadinessChecks(context, settings, cxone, tokens);
 
         context.getManagementStrategy().addEventNotifier(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
     }
@@ -129,11 +141,42 @@ public class ServiceWiring implements CamelConfiguration {
         context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(connections);
     }
 
+    /**
+     * Readiness beyond Camel's own route checks (found in the registry by camel-health): the broker,
+     * and in live mode CXone's token endpoint, asked at most once per HEALTH_TOKEN_CHECK_SECONDS.
+     */
+    private static void wireReadinessChecks(CamelContext context, Settings settings, CxoneSettings cxone, TokenProvider tokens) {
+        Registry registry = context.getRegistry();
+        EmbeddedBroker embedded = registry.lookupByNameAndType("embeddedBroker", EmbeddedBroker.class);
+        BooleanSupplier brokerUsable = embedded != null
+                ? embedded::isActive
+                : new CachedProbe(
+                        () -> canConnect(registry.lookupByNameAndType("jmsConnectionFactory", ConnectionFactory.class)),
+                        Duration.ofSeconds(settings.number("health.broker-check-seconds", 10)),
+                        Clock.systemUTC());
+        registry.bind("brokerReadiness", new ReadinessCheck("broker", brokerUsable, "The JMS broker is not reachable"));
+        if (!cxone.sandbox()) {
+            CachedProbe tokenUsable = new CachedProbe(
+                    tokens::isUsable, Duration.ofSeconds(settings.number("health.token-check-seconds", 30)), Clock.systemUTC());
+            registry.bind("cxoneTokenReadiness", new ReadinessCheck(
+                    "cxone-token", tokenUsable, "No CXone access token can be obtained from the token endpoint"));
+        }
+    }
+
+    private static boolean canConnect(ConnectionFactory connections) {
+        try (Connection connection = connections.createConnection()) {
+            return true;
+        } catch (JMSException e) {
+            return false;
+        }
+    }
+
     public static Path dataDirectory(Settings settings) {
         return Path.of(settings.text("data.dir", "./data")).toAbsolutePath().normalize();
     }
 
-    private static void refuseIncompleteLiveMode(Settings settings, CxoneSettings cxone, List<String> apiKeys) {
+    private static void refuseIncompleteLiveMode(
+            Settings settings, CxoneSettings cxone, List<String> apiKeys, WebhookSettings webhooks) {
         if (cxone.sandbox()) {
             return;
         }
@@ -142,6 +185,7 @@ public class ServiceWiring implements CamelConfiguration {
         if (apiKeys.isEmpty() && !apiAuthDisabled) {
             missing.add("API_KEYS (or API_AUTH=disabled)");
         }
+        missing.addAll(webhooks.missingLiveSettings());
         if (!missing.isEmpty()) {
             throw new IllegalStateException("Cannot start against CXone at " + cxone.baseUrl()
                     + ": missing required settings " + String.join(", ", missing)

@@ -34,7 +34,7 @@ public class ResultEvents {
      * the command is read, so that a bridge refused or failed before CXone answered still names its
      * call; without it the call id comes from the answer or the CXone request.
      */
-    public static final String CALL_ID = "cxrCallId";
+    public static final String CALL_ID = dev.cxoneroutes.api.ExchangeKeys.CALL_ID;
 
     /** The DTMF alphabet: a match of the caller's digits counts only when not part of a longer run. */
     private static final String DTMF_CHARACTER = "[0-9A-Da-d*#]";

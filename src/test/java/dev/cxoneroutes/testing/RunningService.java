@@ -93,8 +93,13 @@ public final class RunningService implements AutoCloseable {
         return post(path, "application/json", json, headers);
     }
 
-    public HttpResponse<String> get(String url) {
-        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET().build());
+    /** GETs a URL; headers alternate name, value. */
+    public HttpResponse<String> get(String url, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
     }
 
     public static HttpResponse<String> send(HttpRequest request) {

@@ -1,0 +1,63 @@
+package dev.cxoneroutes.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** Health polling asks the dependency at most once per time-to-live. */
+class CachedProbeTest {
+
+    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-21T10:00:00Z"));
+    final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    };
+
+    @Test
+    void asks_again_only_once_the_answer_is_older_than_its_time_to_live() {
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<Boolean> up = new AtomicReference<>(false);
+        CachedProbe probe = new CachedProbe(() -> {
+            calls.incrementAndGet();
+            return up.get();
+        }, Duration.ofSeconds(30), clock);
+
+        assertThat(probe.getAsBoolean()).isFalse();
+        up.set(true);
+        now.set(now.get().plusSeconds(29));
+        assertThat(probe.getAsBoolean()).isFalse();
+        assertThat(calls).hasValue(1);
+
+        now.set(now.get().plusSeconds(1));
+        assertThat(probe.getAsBoolean()).isTrue();
+        assertThat(calls).hasValue(2);
+    }
+
+    @Test
+    void a_probe_that_throws_means_down() {
+        CachedProbe probe = new CachedProbe(() -> {
+            throw new IllegalStateException("token endpoint unreachable");
+        }, Duration.ofSeconds(1), clock);
+
+        assertThat(probe.getAsBoolean()).isFalse();
+    }
+}
