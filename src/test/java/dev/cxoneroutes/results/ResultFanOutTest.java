@@ -21,10 +21,12 @@ import dev.cxoneroutes.testing.CtiReceiver;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.DataFiles;
 import dev.cxoneroutes.testing.RunningService;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -275,6 +277,25 @@ class ResultFanOutTest {
     }
 
     @Test
+    void a_receiver_that_hangs_delays_no_answer_and_no_other_receiver() throws Exception {
+        receiver.server().stubFor(post(urlPathEqualTo("/cti/a")).atPriority(5)
+                .withRequestBody(matchingJsonPath("$.request_id", equalTo("hang-1")))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(10_000)));
+        service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "hang-warm-up"); // token and connections ready
+
+        long started = System.nanoTime();
+        HttpResponse<String> answer = service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "hang-1");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        // The answer went out while the POST to /cti/a still hung (it is cut off after 2 s).
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("hang-1", "/cti/b")).hasSize(1));
+        // Cut off at the timeout, retried, and finally dead-lettered: never waited for forever.
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLettersFor("hang-1")).hasSize(1));
+        assertThat(json.readTree(deadLettersFor("hang-1").get(0)).path("last_error").asText()).startsWith("no answer");
+    }
+
+    @Test
     void publishing_synchronously_records_before_returning_and_leaves_the_message_alone() throws Exception {
         Exchange exchange = new DefaultExchange(service.context());
         exchange.setProperty(ExchangeKeys.OPERATION, "bridge");
@@ -299,6 +320,27 @@ class ResultFanOutTest {
         assertThat(event.path("source").asText()).isEqualTo("jms");
         assertThat(event.path("error_code").asText()).isEqualTo("CXONE_UNAVAILABLE");
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("sync-1")).hasSize(2));
+    }
+
+    @Test
+    void publishes_the_batch_completed_event_a_drop_file_flow_sets() throws Exception {
+        Exchange exchange = new DefaultExchange(service.context());
+        exchange.setProperty(ResultPublication.EVENT, new ResultEvents(Clock.systemUTC())
+                .batchCompleted("calls-batch-1.jsonl", 10, 9, 1, Duration.ofMillis(5230)));
+
+        service.context().createProducerTemplate().send("direct:results-publish", exchange);
+
+        List<JsonNode> batches = new ArrayList<>();
+        for (String line : DataFiles.auditLines(service.dataDirectory())) {
+            if (line.contains("\"file\":\"calls-batch-1.jsonl\"")) {
+                batches.add(json.readTree(line));
+            }
+        }
+        assertThat(batches).hasSize(1);
+        assertThat(batches.get(0).path("event_type").asText()).isEqualTo("batch_completed");
+        assertThat(batches.get(0).path("duration_ms").asLong()).isEqualTo(5230);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.server().getAllServeEvents().stream()
+                .filter(event -> event.getRequest().getBodyAsString().contains("calls-batch-1.jsonl"))).hasSize(2));
     }
 
     @Test
