@@ -46,6 +46,12 @@ public class RequestGuard {
         checkMediaType(exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, String.class), acceptedMediaTypes);
     }
 
+    /** Tags a request that carries no body (a GET), then checks its API key. */
+    public void checkReadRequest(Exchange exchange) {
+        identify(exchange, "http");
+        checkApiKey(exchange.getMessage().getHeader("X-API-Key", String.class));
+    }
+
     public void checkJsonRequest(Exchange exchange) {
         checkHttp(exchange, Set.of("application/json"));
     }
