@@ -1,0 +1,50 @@
+package dev.cxoneroutes.batch;
+
+import dev.cxoneroutes.api.ExchangeKeys;
+import dev.cxoneroutes.bridge.BridgeRoutes;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * One drop-file line, from its text to its result line (CONTRACT §5). Java rather than YAML because
+ * a bad line must end with a result like any other, never stop its file: the line is tried whole
+ * and whatever it failed on becomes its problem document. The file's own route is
+ * {@code routes/bridge-drop-folder.camel.yaml}.
+ */
+public class BatchLineRoutes extends RouteBuilder {
+
+    public static final String LINE = "direct:bridge-batch-line";
+    private static final String SEND = "direct:bridge-batch-send";
+
+    @Override
+    public void configure() {
+        from(LINE)
+                .routeId("bridge-batch-line")
+                .errorHandler(noErrorHandler()) // a line that cannot even be recorded fails the file
+                .bean("batchLines", "prepare")
+                .filter(exchangeProperty(BatchLines.SKIP).isNotEqualTo(true))
+                    .doTry()
+                        .to(SEND)
+                    .doCatch(Exception.class)
+                        .process("failureAnswer")
+                    .end()
+                    .bean("batchLines", "record")
+                    .bean("idempotentReplay", "remember")
+                    .bean("batchLines", "toResultEvent")
+                    .wireTap("direct:results-publish")
+                .end();
+
+        // Validated before it is journaled: a line that can never reach CXone is never uncertain.
+        from(SEND)
+                .routeId("bridge-batch-send")
+                .errorHandler(noErrorHandler())
+                .bean("bridgeRequestReader", "read")
+                .bean("batchLines", "useCommandRequestId")
+                .bean("idempotentReplay", "claim")
+                .filter(exchangeProperty(ExchangeKeys.REPLAYED).isNotEqualTo(true))
+                    .bean("batchLines", "refuseIfInFlightAtCrash")
+                    .to("bean-validator:bridge-command")
+                    .bean("batchLines", "markSent")
+                    .to(BridgeRoutes.CALL_CXONE)
+                .end();
+    }
+}
