@@ -1,8 +1,6 @@
 package dev.cxoneroutes.batch;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.api.ProblemCode;
 import dev.cxoneroutes.api.RequestRejectedException;
@@ -98,14 +96,16 @@ public class BatchLines {
      */
     public void record(Exchange exchange) throws IOException {
         Object body = exchange.getMessage().getBody();
-        JsonNode answer = body instanceof String text ? json.readTree(text) : json.valueToTree(body);
-        ObjectNode result = json.createObjectNode();
-        result.put("line", line(exchange));
-        result.setAll((ObjectNode) answer);
+        String answer = body instanceof String text ? text.strip() : json.writeValueAsString(body);
+        if (!answer.startsWith("{")) {
+            throw new IllegalStateException("An answer is always a JSON object, got: " + answer);
+        }
+        // The answer's fields after "line": spliced as text, the answer is serialised once.
+        String result = "{\"line\":" + line(exchange) + (answer.equals("{}") ? "}" : "," + answer.substring(1));
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         boolean success = status / 100 == 2 && exchange.getProperty(ExchangeKeys.ERROR_CODE) == null;
-        run(exchange).record(json.writeValueAsString(result), success);
-        exchange.getMessage().setBody(json.writeValueAsString(answer));
+        run(exchange).record(result, success);
+        exchange.getMessage().setBody(answer);
     }
 
     /** The line's result event becomes the body, for the fan-out. */
