@@ -41,7 +41,9 @@ public class BatchLineRoutes extends RouteBuilder {
                     .wireTap("direct:results-publish")
                 .end();
 
-        // Validated before it is journaled: a line that can never reach CXone is never uncertain.
+        // A line in flight at a crash is validated first: an invalid one never reached CXone and
+        // gets its validation error, not OUTCOME_UNKNOWN. Other lines are validated once, by
+        // bridge-call-cxone; an invalid one is journaled too, harmlessly.
         from(SEND)
                 .routeId("bridge-batch-send")
                 .errorHandler(noErrorHandler())
@@ -49,8 +51,10 @@ public class BatchLineRoutes extends RouteBuilder {
                 .process(lines::useCommandRequestId)
                 .process(replay::claim)
                 .filter(exchangeProperty(ExchangeKeys.REPLAYED).isNotEqualTo(true))
-                    .process(lines::refuseIfInFlightAtCrash)
-                    .to("bean-validator:bridge-command")
+                    .filter(exchangeProperty(BatchLines.IN_FLIGHT_AT_CRASH).isEqualTo(true))
+                        .to("bean-validator:bridge-command")
+                        .process(lines::refuseInFlightAtCrash)
+                    .end()
                     .process(lines::markSent)
                     .to(BridgeRoutes.CALL_CXONE)
                 .end();

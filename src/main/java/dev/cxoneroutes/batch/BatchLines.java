@@ -20,6 +20,8 @@ public class BatchLines {
     /** Set on a line that gets no result: blank, a comment, or finished before a restart. */
     public static final String SKIP = "cxrBatchSkip";
     public static final String LINE = "cxrBatchLine";
+    /** Set on a line that was sent to CXone before a crash and has no result. */
+    public static final String IN_FLIGHT_AT_CRASH = "cxrBatchInFlightAtCrash";
 
     private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final char BYTE_ORDER_MARK = '\uFEFF';
@@ -52,6 +54,7 @@ public class BatchLines {
         if (skip) {
             return;
         }
+        exchange.setProperty(IN_FLIGHT_AT_CRASH, run.wasInFlightAtCrash(line));
         exchange.getMessage().removeHeaders("*");
         exchange.getMessage().setBody(text);
         exchange.setProperty(ExchangeKeys.OPERATION, "bridge");
@@ -71,18 +74,15 @@ public class BatchLines {
     }
 
     /**
-     * A line that was being sent to CXone when the service stopped, and was not answered from the
-     * idempotency store: CXone may have bridged it, so it is not sent again (docs/batch.md).
+     * A valid line that was being sent to CXone when the service stopped, and was not answered from
+     * the idempotency store: CXone may have bridged it, so it is not sent again (docs/batch.md).
      */
-    public void refuseIfInFlightAtCrash(Exchange exchange) {
-        BatchRun run = run(exchange);
-        if (run.wasInFlightAtCrash(line(exchange))) {
-            throw new RequestRejectedException(ProblemCode.OUTCOME_UNKNOWN,
-                    "The service stopped while this line was being sent to CXone, so whether CXone bridged the call"
-                            + " is unknown. It was not sent again, so that the call is not bridged twice; check the call"
-                            + " in CXone (X-CXone-Request-ID " + exchange.getProperty(ExchangeKeys.REQUEST_ID)
-                            + ") before sending it again.");
-        }
+    public void refuseInFlightAtCrash(Exchange exchange) {
+        throw new RequestRejectedException(ProblemCode.OUTCOME_UNKNOWN,
+                "The service stopped while this line was being sent to CXone, so whether CXone bridged the call"
+                        + " is unknown. It was not sent again, so that the call is not bridged twice; check the call"
+                        + " in CXone (X-CXone-Request-ID " + exchange.getProperty(ExchangeKeys.REQUEST_ID)
+                        + ") before sending it again.");
     }
 
     /** Journals the line as handed to CXone, just before it is sent. */

@@ -12,6 +12,8 @@ import org.slf4j.MDC;
 public class JmsRequests {
 
     static final String MESSAGE_ID = "JMSMessageID";
+    /** The request id a producer may offer: JMS property names cannot hold X-Request-ID's dashes. */
+    static final String REQUEST_ID_PROPERTY = "request_id";
 
     private final RequestGuard guard;
 
@@ -20,12 +22,15 @@ public class JmsRequests {
     }
 
     /**
-     * Source {@code jms}; request id from an {@code X-Request-ID} property when the producer set one,
-     * else the JMS message id, which is also what CXone receives as X-CXone-Request-ID: a message
-     * redelivered after a crash is sent with the same id, so CXone can recognise the repeat.
+     * Source {@code jms}; request id from a {@code request_id} property when the producer set one
+     * (checked like X-Request-ID), else the JMS message id, which is also what CXone receives as
+     * X-CXone-Request-ID: a message redelivered after a crash is sent with the same id, so CXone can
+     * recognise the repeat.
      */
     public void identify(Exchange exchange) {
-        boolean offered = exchange.getMessage().getHeader("X-Request-ID") != null;
+        Object offeredId = exchange.getMessage().getHeader(REQUEST_ID_PROPERTY);
+        boolean offered = offeredId != null;
+        exchange.getMessage().setHeader("X-Request-ID", offeredId);
         guard.identify(exchange, "jms");
         if (!offered) {
             String requestId = withoutPrefix(exchange.getMessage().getHeader(MESSAGE_ID, String.class));

@@ -192,11 +192,13 @@ class JmsCommandsTest {
         TemporaryQueue replies = jms.createTemporaryQueue();
         TextMessage request = jms.createTextMessage(HANDOFF);
         request.setJMSReplyTo(replies);
+        request.setStringProperty("request_id", "ivr-req-9");
         jms.createProducer().send(jms.createQueue("cxone.handoff"), request);
 
         JsonNode body = json.readTree(receive(replies).getBody(String.class));
 
         assertThat(body.path("status").asText()).as(body.toString()).isEqualTo("success");
+        assertThat(body.path("request_id").asText()).isEqualTo("ivr-req-9");
         assertThat(body.path("guest_id").asText()).isEqualTo("guest-1");
         assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)))).isEqualTo(1);
     }
