@@ -4,9 +4,10 @@ import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
  * Error handling for the drop-folder route: a file that cannot be processed (not UTF-8, or the
- * results cannot be written) gets {@code <file>.error.txt} beside it in failed/. Not handled, so
- * the file consumer's {@code moveFailed} moves it there. Bad lines never get here: each ends with
- * its own error result (see {@link BatchLineRoutes}).
+ * results cannot be written) moves to failed/ with {@code <file>.error.txt} beside it; a file cut
+ * short by the service stopping stays in the inbox (see {@link BatchFiles#fail}). Not handled, so
+ * the file endpoint rolls back and does not move it to processed/. Bad lines never get here: each
+ * ends with its own error result (see {@link BatchLineRoutes}).
  */
 public class BatchErrorConfiguration extends RouteConfigurationBuilder {
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The steps around a whole drop file: {@link #open} before its lines are split off (check it, and
  * resume it if a crash interrupted it), {@link #finish} once every line has its result, and
- * {@link #fail} when it cannot be processed. Moving the input is the file route's job.
+ * {@link #fail} when it cannot be processed. The file route moves a finished input to processed/.
  */
 public class BatchFiles {
 
@@ -84,6 +85,9 @@ public class BatchFiles {
     /** Every line has its result: closes the run and leaves its {@link BatchCompletedEvent} as the body. */
     public void finish(Exchange exchange) throws IOException {
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
+        if (run.interrupted()) {
+            throw new IllegalStateException("The service is stopping before every line of " + run.file() + " has its result");
+        }
         run.complete(folder.journal(run.file()));
         progress.ended(run);
         BatchStatus status = run.status();
@@ -95,13 +99,23 @@ public class BatchFiles {
     }
 
     /**
-     * The file cannot be processed; the route moves it to failed/. Writes why beside it, in
-     * {@code <file>.error.txt}, so whoever dropped it need not read the service's log.
+     * The file could not be finished. When the service is stopping, that is no failure: the file
+     * stays in the inbox and resumes at the next start. Otherwise it moves to failed/ with
+     * {@code <file>.error.txt} beside it, so whoever dropped it need not read the service's log.
+     * (The move is done here, not by the file endpoint's moveFailed, which cannot tell a shutdown
+     * from a failure and would park a half-done file in failed/ at every restart.)
      */
     public void fail(Exchange exchange) throws IOException {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
+        if (run != null && (run.interrupted() || exchange.getContext().isStopping())) {
+            run.abandon();
+            progress.ended(run);
+            LOG.info("Drop file {} interrupted by the service stopping after {} results; it stays in the inbox and"
+                    + " resumes at the next start", file, run.lines());
+            return;
+        }
         String reason = cause instanceof NotUtf8Exception
                 ? cause.getMessage() + " No line was processed."
                 : "Processing stopped: " + cause + (run == null ? "" : ". Lines with results: " + run.lines()
@@ -110,6 +124,8 @@ public class BatchFiles {
         Files.createDirectories(report.getParent());
         Files.writeString(report, file + " was moved to failed/ at " + clock.instant() + ".\n" + reason + "\n",
                 StandardCharsets.UTF_8);
+        Path input = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
+        Files.move(input, report.resolveSibling(file), StandardCopyOption.REPLACE_EXISTING);
         if (run != null) {
             run.abandon();
             progress.ended(run);

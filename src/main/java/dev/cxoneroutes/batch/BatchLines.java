@@ -47,6 +47,12 @@ public class BatchLines {
             text = text.substring(1);
         }
         run.lineRead();
+        if (exchange.getContext().isStopping()) {
+            // The service is stopping: leave the rest of the file for the next start.
+            run.interrupt();
+            exchange.setProperty(SKIP, true);
+            return;
+        }
         String trimmed = text.strip();
         boolean skip = trimmed.isEmpty() || trimmed.startsWith("#") || run.hasResult(line);
         exchange.setProperty(SKIP, skip);
@@ -104,6 +110,12 @@ public class BatchLines {
         String result = "{\"line\":" + line(exchange) + (answer.equals("{}") ? "}" : "," + answer.substring(1));
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         boolean success = status / 100 == 2 && exchange.getProperty(ExchangeKeys.ERROR_CODE) == null;
+        if (!success && exchange.getContext().isStopping()) {
+            // Likely cut short by the shutdown itself (an interrupted call to CXone), which may have
+            // been bridged: no result, so the next start reports it as OUTCOME_UNKNOWN, not as failed.
+            run(exchange).interrupt();
+            throw new IllegalStateException("The service is stopping; line " + line(exchange) + " is left unrecorded");
+        }
         run(exchange).record(result, success);
         exchange.getMessage().setBody(answer);
     }

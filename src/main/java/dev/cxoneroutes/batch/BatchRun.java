@@ -45,6 +45,8 @@ public final class BatchRun {
     private final AtomicLong failed;
     private final AtomicLong recordedThisRun = new AtomicLong();
     private volatile State state = State.IN_PROGRESS;
+    /** Set when the service began to stop before every line had its result. */
+    private volatile boolean interrupted;
     private volatile Instant finishedAt;
     private volatile long finishedNanos;
 
@@ -88,6 +90,14 @@ public final class BatchRun {
 
     int linesInFlightAtCrash() {
         return wereInFlight.cardinality();
+    }
+
+    void interrupt() {
+        interrupted = true;
+    }
+
+    boolean interrupted() {
+        return interrupted;
     }
 
     /** Notes the line as handed to CXone; returns once the note is in the journal. */
