@@ -109,7 +109,7 @@ public class BatchFiles {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
-        if (run != null && (run.interrupted() || exchange.getContext().isStopping())) {
+        if (run != null && (run.interrupted() || BatchRun.routeStopping(exchange))) {
             run.abandon();
             progress.ended(run);
             LOG.info("Drop file {} interrupted by the service stopping after {} results; it stays in the inbox and"

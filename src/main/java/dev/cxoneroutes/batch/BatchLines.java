@@ -47,7 +47,7 @@ public class BatchLines {
             text = text.substring(1);
         }
         run.lineRead();
-        if (exchange.getContext().isStopping()) {
+        if (BatchRun.routeStopping(exchange)) {
             // The service is stopping: leave the rest of the file for the next start.
             run.interrupt();
             exchange.setProperty(SKIP, true);
@@ -110,7 +110,7 @@ public class BatchLines {
         String result = "{\"line\":" + line(exchange) + (answer.equals("{}") ? "}" : "," + answer.substring(1));
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         boolean success = status / 100 == 2 && exchange.getProperty(ExchangeKeys.ERROR_CODE) == null;
-        if (!success && exchange.getContext().isStopping()) {
+        if (!success && BatchRun.routeStopping(exchange)) {
             // Likely cut short by the shutdown itself (an interrupted call to CXone), which may have
             // been bridged: no result, so the next start reports it as OUTCOME_UNKNOWN, not as failed.
             run(exchange).interrupt();

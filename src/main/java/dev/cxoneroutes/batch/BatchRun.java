@@ -92,6 +92,20 @@ public final class BatchRun {
         return wereInFlight.cardinality();
     }
 
+    /**
+     * Whether the file's route is going away: the service stopping, or the route being stopped or
+     * reloaded (an edit of routes/*.yaml). Either way the file must stay for the route's next run.
+     */
+    static boolean routeStopping(org.apache.camel.Exchange exchange) {
+        org.apache.camel.CamelContext context = exchange.getContext();
+        if (context.isStopping()) {
+            return true;
+        }
+        String routeId = exchange.getFromRouteId();
+        org.apache.camel.ServiceStatus status = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
+        return status != null && (status.isStopping() || status.isStopped());
+    }
+
     void interrupt() {
         interrupted = true;
     }
