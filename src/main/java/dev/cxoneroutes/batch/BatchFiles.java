@@ -109,11 +109,15 @@ public class BatchFiles {
         String file = exchange.getMessage().getHeader(Exchange.FILE_NAME_ONLY, String.class);
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
-        if (run != null && (run.interrupted() || BatchRun.routeStopping(exchange))) {
-            run.abandon();
-            progress.ended(run);
+        boolean interrupted = (run != null && run.interrupted())
+                || (BatchRun.routeStopping(exchange) && !(cause instanceof NotUtf8Exception));
+        if (interrupted) {
+            if (run != null) {
+                run.abandon();
+                progress.ended(run);
+            }
             LOG.info("Drop file {} interrupted by the service stopping after {} results; it stays in the inbox and"
-                    + " resumes at the next start", file, run.lines());
+                    + " resumes at the next start", file, run == null ? 0 : run.lines());
             return;
         }
         String reason = cause instanceof NotUtf8Exception
