@@ -1,7 +1,6 @@
 package dev.cxoneroutes.api;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,20 +16,26 @@ import org.apache.camel.support.SynchronizationAdapter;
  * Makes a request with an Idempotency-Key safe to repeat: a repeat within the retention time gets
  * the first answer again, and a repeat that arrives while the first is still running waits for it
  * instead of calling CXone a second time. Only successful answers are kept, so a caller retrying
- * after a 503 gets a real second try.
+ * after a 503 gets a real second try. The answers are kept in {@link KeptAnswers}, on disk, so a JMS
+ * message redelivered after a restart is answered from there too.
  */
 public class IdempotentReplay {
 
     /** A kept answer: what the first request's caller received. */
     public record StoredAnswer(int status, String body) {}
 
-    private final Cache<String, StoredAnswer> answers;
+    private final KeptAnswers answers;
     private final ConcurrentMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Duration maxWaitForFirst;
 
-    public IdempotentReplay(Duration retention, long maxEntries, Duration maxWaitForFirst) {
-        this.answers = Caffeine.newBuilder().expireAfterWrite(retention).maximumSize(maxEntries).build();
+    public IdempotentReplay(KeptAnswers answers, Duration maxWaitForFirst) {
+        this.answers = answers;
         this.maxWaitForFirst = maxWaitForFirst;
+    }
+
+    /** Answers kept in memory only: for unit tests. */
+    public IdempotentReplay(Duration retention, long maxEntries, Duration maxWaitForFirst) {
+        this(KeptAnswers.inMemory(retention, maxEntries, Clock.systemUTC()), maxWaitForFirst);
     }
 
     /**
@@ -48,7 +53,7 @@ public class IdempotentReplay {
         String key = operation + ":" + offered.trim();
         exchange.setProperty(ExchangeKeys.IDEMPOTENCY_KEY, key);
         while (true) {
-            Optional<StoredAnswer> stored = Optional.ofNullable(answers.getIfPresent(key));
+            Optional<StoredAnswer> stored = answers.find(key);
             if (stored.isPresent()) {
                 replay(exchange, stored.get());
                 return;

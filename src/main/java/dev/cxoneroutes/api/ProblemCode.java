@@ -12,7 +12,12 @@ public enum ProblemCode {
     CXONE_AUTH_FAILED(502, "CXone authentication failed"),
     CXONE_UNAVAILABLE(503, "CXone unavailable"),
     CXONE_TIMEOUT(504, "CXone timed out"),
-    INTERNAL_ERROR(500, "Internal error");
+    INTERNAL_ERROR(500, "Internal error"),
+    /**
+     * A drop-file line that was being sent to CXone when the service stopped: CXone may or may not
+     * have acted on it, so it is not sent again (docs/batch.md).
+     */
+    OUTCOME_UNKNOWN(500, "Outcome unknown");
 
     private final int status;
     private final String title;

@@ -70,7 +70,7 @@ final class ResultsWiring {
         WebhookPoster poster = new WebhookPoster(WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);
         registry.bind("webhookAttempt", new WebhookAttempt(poster, webhooks.backoff(), metrics, clock));
         registry.bind("webhookRequeue", new ScheduledRequeue(webhooks.queue()));
-        context.getManagementStrategy().addEventNotifier(new EarlyConsumerStop(context, List.of("results-webhook-deliver")));
+        context.getManagementStrategy().addEventNotifier(new EarlyConsumerStop(context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
 
         if (!webhooks.urls().isEmpty() && webhooks.signer().isEmpty()) {
             LOG.warn("CTI_WEBHOOK_SECRET is not set: webhooks to the {} URL(s) in CTI_WEBHOOK_URLS go unsigned (sandbox only).",

@@ -5,6 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.api.AnswerWriter;
 import dev.cxoneroutes.api.FailureAnswer;
 import dev.cxoneroutes.api.IdempotentReplay;
+import dev.cxoneroutes.api.KeptAnswers;
+import dev.cxoneroutes.batch.BatchFiles;
+import dev.cxoneroutes.batch.BatchLines;
+import dev.cxoneroutes.batch.BatchProgress;
+import dev.cxoneroutes.batch.DropFolder;
+import dev.cxoneroutes.jms.JmsReplyWriter;
+import dev.cxoneroutes.jms.JmsRequests;
+import dev.cxoneroutes.jms.ResultRecorder;
+import dev.cxoneroutes.results.ResultEvents;
+import org.apache.camel.support.service.ServiceSupport;
 import dev.cxoneroutes.api.JsonBodies;
 import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.bridge.BridgeMapping;
@@ -83,6 +93,11 @@ public class ServiceWiring implements CamelConfiguration {
         http.setSoTimeout(cxone.timeout().toMillis());
         // HttpClient 5 retries 429/503 on its own by default: that would go behind the retry policy's back.
         http.setAutomaticRetriesDisabled(true);
+        // camel-http's pool allows 20 connections per host: fewer than BATCH_CONCURRENCY lines plus the
+        // HTTP and JMS traffic would need, and the excess would queue for a connection, not for CXone.
+        int connections = settings.number("cxone.max-connections", 200);
+        http.setConnectionsPerRoute(connections);
+        http.setMaxTotalConnections(connections);
 
         TokenProvider tokens = new TokenProvider(
                 cxone,
@@ -99,10 +114,7 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("requestGuard", new RequestGuard(apiKeys));
         registry.bind("answerWriter", new AnswerWriter(json));
         registry.bind("failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
-        registry.bind("idempotentReplay", new IdempotentReplay(
-                Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
-                settings.number("idempotency.max-entries", 100_000),
-                Duration.ofMinutes(5)));
+        registry.bind("idempotentReplay", new IdempotentReplay(keptAnswers(context, settings), Duration.ofMinutes(5)));
         JsonBodies bodies = new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator());
         registry.bind("jsonBodies", bodies);
 
@@ -113,9 +125,15 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("bridgeRequestReader", new BridgeRequestReader(bodies));
         registry.bind("bridgeMapping", new BridgeMapping(json, cxone));
 
+        ResultEvents events = new ResultEvents(Clock.systemUTC());
+        registry.bind("resultEvents", events);
         wireJms(context, settings);
         ResultsWiring.bind(context, dataDirectory(settings), webhooks, metrics);
         wireReadinessChecks(context, settings, cxone, tokens);
+        registry.bind("jmsRequests", new JmsRequests(registry.lookupByNameAndType("requestGuard", RequestGuard.class)));
+        registry.bind("jmsReplyWriter", new JmsReplyWriter(json));
+        registry.bind("resultRecorder", new ResultRecorder(events, context.createProducerTemplate()));
+        wireDropFolder(context, settings, json, events);
 
         context.getManagementStrategy().addEventNotifier(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
     }
@@ -169,6 +187,40 @@ public class ServiceWiring implements CamelConfiguration {
         } catch (JMSException e) {
             return false;
         }
+    }
+
+    /**
+     * The bridge drop folder (CONTRACT §5). Its lines run on a fixed pool of BATCH_CONCURRENCY
+     * threads: the split runs each line to its end on one of them (synchronous), retries included,
+     * and reads the next line only when a thread is free, so neither threads nor queued lines grow
+     * with the file.
+     */
+    private static void wireDropFolder(CamelContext context, Settings settings, ObjectMapper json, ResultEvents events) {
+        Registry registry = context.getRegistry();
+        BatchProgress progress = new BatchProgress(settings.number("batch.recent-files", 100));
+        registry.bind("batchProgress", progress);
+        registry.bind("batchFiles", new BatchFiles(
+                new DropFolder(dataDirectory(settings)), progress, events,
+                settings.number("batch.sync-interval-millis", 1000), Clock.systemUTC()));
+        registry.bind("batchLines", new BatchLines(json, events));
+        registry.bind("batchLineExecutor", context.getExecutorServiceManager()
+                .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
+    }
+
+    /** The idempotency store, on disk under DATA_DIR/state, closed when the service stops. */
+    private static KeptAnswers keptAnswers(CamelContext context, Settings settings) throws Exception {
+        KeptAnswers answers = KeptAnswers.open(
+                dataDirectory(settings).resolve("state/idempotency.mv.db"),
+                Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
+                settings.number("idempotency.max-entries", 100_000),
+                Clock.systemUTC());
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() {
+                answers.close();
+            }
+        }, true, false);
+        return answers;
     }
 
     public static Path dataDirectory(Settings settings) {

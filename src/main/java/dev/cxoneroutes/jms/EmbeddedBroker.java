@@ -44,6 +44,19 @@ public class EmbeddedBroker extends ServiceSupport {
         return "tcp://" + tcpHost + ":" + tcpPort;
     }
 
+    /**
+     * Messages the broker still holds for the queue and how many it has had acknowledged: for
+     * operators' health checks and for tests proving a message was acknowledged, not redelivered.
+     */
+    public QueueCounts queueCounts(String queue) {
+        org.apache.activemq.artemis.core.server.Queue found =
+                broker.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
+        return found == null ? new QueueCounts(0, 0) : new QueueCounts(found.getMessageCount(), found.getMessagesAcknowledged());
+    }
+
+    /** @param pending messages on the queue, scheduled and being delivered included */
+    public record QueueCounts(long pending, long acknowledged) {}
+
     public boolean isActive() {
         return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
     }

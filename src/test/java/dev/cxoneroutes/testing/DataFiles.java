@@ -44,12 +44,15 @@ public final class DataFiles {
         }
     }
 
-    /** The whole text of every file the service wrote under DATA_DIR except the broker's journal. */
+    /**
+     * The whole content of every file the service wrote under DATA_DIR except the broker's journal,
+     * binary stores included (read byte for byte, so an ASCII secret shows up wherever it is).
+     */
     public static String allWrittenText(Path dataDirectory) {
         StringBuilder text = new StringBuilder();
         try (Stream<Path> files = Files.walk(dataDirectory)) {
             for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(dataDirectory.resolve("broker"))).toList()) {
-                text.append(Files.readString(file, StandardCharsets.UTF_8)).append('\n');
+                text.append(Files.readString(file, StandardCharsets.ISO_8859_1)).append('\n');
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -63,6 +63,15 @@ public final class RunningService implements AutoCloseable {
         return dataDirectory;
     }
 
+    /** The embedded broker's TCP address, as a local producer would connect to it. */
+    public String jmsUrl() {
+        return broker().tcpUrl();
+    }
+
+    public dev.cxoneroutes.jms.EmbeddedBroker broker() {
+        return context().getRegistry().lookupByNameAndType("embeddedBroker", dev.cxoneroutes.jms.EmbeddedBroker.class);
+    }
+
     public CamelContext context() {
         return main.getCamelContext();
     }

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Drop-folder benchmark (run by hand, never by mvn verify). Generates a file of LINES bridge
+# commands, starts the packaged jar with -Xmx256m and BATCH_CONCURRENCY against a stub CXone that
+# answers bridges in STUB_DELAY_MS, drops the file and reports lines/s and the JVM's peak RSS.
+#
+#   mvn -B -q package -DskipTests
+#   bench/run-batch-bench.sh 100000          # LINES; env: CONCURRENCY=32 STUB_DELAY_MS=20 HEAP=256m
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+LINES=${1:-100000}
+CONCURRENCY=${CONCURRENCY:-32}
+STUB_DELAY_MS=${STUB_DELAY_MS:-20}
+HEAP=${HEAP:-256m}
+STUB_PORT=${STUB_PORT:-18480}
+HTTP_PORT=${BENCH_HTTP_PORT:-18481}
+WORK=$(mktemp -d /tmp/cxone-batch-bench.XXXXXX)
+FILE=bench-${LINES}.jsonl
+
+[ -f target/cxone-routes.jar ] || { echo "build first: mvn -B -q package -DskipTests" >&2; exit 1; }
+
+cleanup() {
+  [ -n "${SERVICE_PID:-}" ] && kill "$SERVICE_PID" 2>/dev/null || true
+  [ -n "${STUB_PID:-}" ] && kill "$STUB_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+echo "generating $LINES lines in $WORK"
+mkdir -p "$WORK/data/inbox/bridge"
+awk -v n="$LINES" 'BEGIN { for (i = 1; i <= n; i++)
+  printf "{\"callId\":\"bench-%d\",\"targets\":[{\"type\":\"phone\",\"value\":\"+1555%07d\"}],\"direction\":\"transfer\"}\n", i, i }' \
+  > "$WORK/$FILE"
+
+java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" > "$WORK/stub.log" 2>&1 &
+STUB_PID=$!
+
+CXONE_BASE_URL=http://127.0.0.1:$STUB_PORT CXONE_CLIENT_ID=bench CXONE_CLIENT_SECRET=bench-secret \
+API_KEYS=bench-key DATA_DIR="$WORK/data" BATCH_CONCURRENCY=$CONCURRENCY HTTP_PORT=$HTTP_PORT \
+MANAGEMENT_PORT=$((HTTP_PORT + 1)) JMS_EMBEDDED_PORT=$((HTTP_PORT + 2)) \
+  java -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar target/cxone-routes.jar > "$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+
+for _ in $(seq 1 120); do
+  curl -sf "http://127.0.0.1:$((HTTP_PORT + 1))/observe/health/ready" > /dev/null 2>&1 && break
+  sleep 1
+done
+curl -sf "http://127.0.0.1:$((HTTP_PORT + 1))/observe/health/ready" > /dev/null || { echo "service did not start; see $WORK/service.log" >&2; exit 1; }
+
+echo "dropping $FILE (stub delay ${STUB_DELAY_MS} ms, BATCH_CONCURRENCY=$CONCURRENCY, -Xmx$HEAP)"
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SERVICE_PID/stat"; }
+CPU_AT_DROP=$(cpu_seconds)
+START=$(date +%s.%N)
+mv "$WORK/$FILE" "$WORK/data/inbox/bridge/$FILE"
+until [ -f "$WORK/data/processed/bridge/$FILE" ]; do
+  kill -0 "$SERVICE_PID" 2>/dev/null || { echo "service died; see $WORK/service.log" >&2; exit 1; }
+  sleep 1
+done
+END=$(date +%s.%N)
+
+RESULTS=$(wc -l < "$WORK/data/outbox/bridge/$FILE.results.jsonl")
+SUCCEEDED=$(grep -c '"status":"success"' "$WORK/data/outbox/bridge/$FILE.results.jsonl" || true)
+BRIDGES=$(curl -s "http://127.0.0.1:$STUB_PORT/count")
+PEAK_RSS=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$SERVICE_PID/status")
+# CPU the service used for the file (user + system, start-up excluded): a figure the other load on
+# a shared machine distorts less than lines/s.
+CPU_SECONDS=$(awk -v a="$CPU_AT_DROP" -v b="$(cpu_seconds)" 'BEGIN { printf "%.1f", b - a }')
+echo "batches: $(curl -s -H 'X-API-Key: bench-key' "http://127.0.0.1:$HTTP_PORT/api/v1/batches")"
+awk -v s="$START" -v e="$END" -v n="$RESULTS" -v ok="$SUCCEEDED" -v b="$BRIDGES" -v rss="$PEAK_RSS" -v cpu="$CPU_SECONDS" 'BEGIN {
+  printf "lines: %d results, %d succeeded, %d bridge requests at the stub\n", n, ok, b
+  printf "wall time (drop to processed/): %.1f s => %.0f lines/s\n", e - s, n / (e - s)
+  printf "peak RSS (VmHWM): %s\n", rss
+  printf "service CPU: %s s (%.2f ms per line)\n", cpu, cpu * 1000 / n }'
+echo "logs and data: $WORK"

@@ -1,0 +1,130 @@
+package dev.cxoneroutes.api;
+
+import dev.cxoneroutes.api.IdempotentReplay.StoredAnswer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * The answers {@link IdempotentReplay} replays, kept for the retention time and at most
+ * {@code maxEntries} of them (oldest dropped first), in an embedded key/value store.
+ *
+ * <p>Why on disk: a JMS message whose answer was recorded but whose acknowledgement was lost (kill -9
+ * between the two) is delivered again after a restart, and must be answered from here instead of
+ * bridging the call a second time; an HTTP client retrying across a restart deserves the same.
+ *
+ * <p>Why H2's MVStore: a single-file, crash-safe (append-only, checksummed chunks) ordered map with
+ * no server and no schema. A Camel idempotent repository only remembers keys, not the answer to
+ * replay, and the file-based one rewrites or grows its whole file; a SQL database would bring a
+ * schema and a connection pool for two maps.
+ *
+ * <p>Durability: every {@link #put} commits, i.e. is written to the file before it returns, so it
+ * survives the process being killed. It is not fsynced (that would cost a disk flush per request):
+ * an operating system crash can lose the last second or so of answers, as MVStore's background
+ * writer syncs them.
+ */
+public final class KeptAnswers implements AutoCloseable {
+
+    private static final String SEPARATOR = "\n";
+
+    private final MVStore store;
+    /** key → "sequence \n storedAtMillis \n status \n body". */
+    private final MVMap<String, String> answers;
+    /** sequence → key, oldest first: what to drop when the store is full or answers expire. */
+    private final MVMap<Long, String> arrivalOrder;
+    private final Duration retention;
+    private final long maxEntries;
+    private final Clock clock;
+    private long nextSequence; // guarded by this
+
+    private KeptAnswers(MVStore store, Duration retention, long maxEntries, Clock clock) {
+        this.store = store;
+        this.answers = store.openMap("answers");
+        this.arrivalOrder = store.openMap("arrival-order");
+        this.retention = retention;
+        this.maxEntries = maxEntries;
+        this.clock = clock;
+        Long last = arrivalOrder.lastKey();
+        this.nextSequence = last == null ? 0 : last + 1;
+    }
+
+    /** Opens (creating it if needed) the store file; a second process cannot open it at the same time. */
+    public static KeptAnswers open(Path file, Duration retention, long maxEntries, Clock clock) throws IOException {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        MVStore store = new MVStore.Builder().fileName(file.toString()).open();
+        return new KeptAnswers(store, retention, maxEntries, clock);
+    }
+
+    /** A store that lives as long as the JVM: for unit tests. */
+    public static KeptAnswers inMemory(Duration retention, long maxEntries, Clock clock) {
+        return new KeptAnswers(new MVStore.Builder().open(), retention, maxEntries, clock);
+    }
+
+    /** The answer kept under the key, unless it has expired. */
+    public Optional<StoredAnswer> find(String key) {
+        String value = answers.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        String[] parts = value.split(SEPARATOR, 4);
+        if (expired(Long.parseLong(parts[1]))) {
+            return Optional.empty();
+        }
+        return Optional.of(new StoredAnswer(Integer.parseInt(parts[2]), parts[3]));
+    }
+
+    /** Keeps the answer and writes it to the file before returning. */
+    public synchronized void put(String key, StoredAnswer answer) {
+        long sequence = nextSequence++;
+        answers.put(key, sequence + SEPARATOR + clock.millis() + SEPARATOR + answer.status() + SEPARATOR + answer.body());
+        arrivalOrder.put(sequence, key);
+        dropOldest();
+        store.commit();
+    }
+
+    public long size() {
+        return answers.sizeAsLong();
+    }
+
+    /** Drops expired answers and, past the bound, the oldest ones. Each put drops what it pushed out. */
+    private void dropOldest() {
+        while (true) {
+            Map.Entry<Long, String> oldest = firstEntry();
+            if (oldest == null) {
+                return;
+            }
+            String value = answers.get(oldest.getValue());
+            boolean stale = value == null || !value.startsWith(oldest.getKey() + SEPARATOR); // key written again since
+            boolean drop = stale
+                    || answers.sizeAsLong() > maxEntries
+                    || expired(Long.parseLong(value.split(SEPARATOR, 3)[1]));
+            if (!drop) {
+                return;
+            }
+            arrivalOrder.remove(oldest.getKey());
+            if (!stale) {
+                answers.remove(oldest.getValue());
+            }
+        }
+    }
+
+    private Map.Entry<Long, String> firstEntry() {
+        Long first = arrivalOrder.firstKey();
+        return first == null ? null : Map.entry(first, arrivalOrder.get(first));
+    }
+
+    private boolean expired(long storedAtMillis) {
+        return clock.millis() - storedAtMillis > retention.toMillis();
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}

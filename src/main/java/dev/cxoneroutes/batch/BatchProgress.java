@@ -1,0 +1,72 @@
+package dev.cxoneroutes.batch;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The drop files running now and the last few that finished, for {@code GET /api/v1/batches} and
+ * the periodic progress log line (CONTRACT §5). Kept in memory: after a restart an interrupted file
+ * shows up again as soon as it resumes.
+ */
+public class BatchProgress {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchProgress.class);
+
+    private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
+    private final Deque<BatchStatus> recent = new ArrayDeque<>(); // newest first, guarded by itself
+    private final int recentFiles;
+
+    public BatchProgress(int recentFiles) {
+        this.recentFiles = recentFiles;
+    }
+
+    void started(BatchRun run) {
+        running.put(run.file(), run);
+    }
+
+    void ended(BatchRun run) {
+        running.remove(run.file(), run);
+        remember(run.status());
+    }
+
+    /** A file that failed before any line ran (not UTF-8). */
+    void failedBeforeStart(String file, Instant at) {
+        remember(new BatchStatus(file, BatchRun.State.FAILED.wireName, 0, 0, 0, 0, at.toString(), at.toString()));
+    }
+
+    /** Running files (oldest first), then finished ones (newest first). */
+    public List<BatchStatus> list() {
+        List<BatchStatus> all = new ArrayList<>();
+        running.values().stream().map(BatchRun::status).sorted(Comparator.comparing(BatchStatus::startedAt)).forEach(all::add);
+        synchronized (recent) {
+            all.addAll(recent);
+        }
+        return all;
+    }
+
+    /** One line per running file. */
+    public void logRunning() {
+        running.values().forEach(run -> {
+            BatchStatus status = run.status();
+            LOG.info("Batch {} in progress: {} lines read, {} succeeded, {} failed, {} lines/s",
+                    status.file(), status.linesRead(), status.succeeded(), status.failed(), status.linesPerSecond());
+        });
+    }
+
+    private void remember(BatchStatus status) {
+        synchronized (recent) {
+            recent.addFirst(status);
+            while (recent.size() > recentFiles) {
+                recent.removeLast();
+            }
+        }
+    }
+}
