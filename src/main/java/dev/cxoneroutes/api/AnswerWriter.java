@@ -51,7 +51,8 @@ public class AnswerWriter {
         if (!problem) {
             return JSON;
         }
-        String accept = exchange.getProperty(ExchangeKeys.ACCEPT, "", String.class).toLowerCase(java.util.Locale.ROOT);
+        String accept =
+                exchange.getProperty(ExchangeKeys.ACCEPT, "", String.class).toLowerCase(java.util.Locale.ROOT);
         return accept.contains(JSON) && !accept.contains(PROBLEM_JSON) ? JSON : PROBLEM_JSON;
     }
 }

@@ -16,6 +16,7 @@ public class ApiErrorConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration(ID)
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
@@ -25,5 +26,6 @@ public class ApiErrorConfiguration extends RouteConfigurationBuilder {
                     .bean("answerWriter", "write")
                     .to(ExchangePattern.InOnly, "seda:results-publish-async")
                 .end();
+        // spotless:on
     }
 }

@@ -38,6 +38,7 @@ public final class KeptAnswers implements AutoCloseable {
     private final MVMap<String, String> answers;
     /** sequence → key, oldest first: what to drop when the store is full or answers expire. */
     private final MVMap<Long, String> arrivalOrder;
+
     private final Duration retention;
     private final long maxEntries;
     private final Clock clock;
@@ -82,7 +83,8 @@ public final class KeptAnswers implements AutoCloseable {
     /** Keeps the answer and writes it to the file before returning. */
     public synchronized void put(String key, StoredAnswer answer) {
         long sequence = nextSequence++;
-        answers.put(key, sequence + SEPARATOR + clock.millis() + SEPARATOR + answer.status() + SEPARATOR + answer.body());
+        answers.put(
+                key, sequence + SEPARATOR + clock.millis() + SEPARATOR + answer.status() + SEPARATOR + answer.body());
         arrivalOrder.put(sequence, key);
         dropOldest();
         store.commit();
@@ -101,9 +103,8 @@ public final class KeptAnswers implements AutoCloseable {
             }
             String value = answers.get(oldest.getValue());
             boolean stale = value == null || !value.startsWith(oldest.getKey() + SEPARATOR); // key written again since
-            boolean drop = stale
-                    || answers.sizeAsLong() > maxEntries
-                    || expired(Long.parseLong(value.split(SEPARATOR, 3)[1]));
+            boolean drop =
+                    stale || answers.sizeAsLong() > maxEntries || expired(Long.parseLong(value.split(SEPARATOR, 3)[1]));
             if (!drop) {
                 return;
             }

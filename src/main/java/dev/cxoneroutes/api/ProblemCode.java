@@ -37,6 +37,7 @@ public enum ProblemCode {
 
     /** A stable type URI per code (RFC 9457 §3.1.1). */
     public String type() {
-        return "urn:cxone-routes:problem:" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        return "urn:cxone-routes:problem:"
+                + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
 }

@@ -1,7 +1,7 @@
 package dev.cxoneroutes.api;
 
-import java.security.MessageDigest;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -23,7 +23,8 @@ public class RequestGuard {
 
     /** @param apiKeys accepted X-API-Key values; empty means the API is open */
     public RequestGuard(List<String> apiKeys) {
-        this.apiKeys = apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.apiKeys =
+                apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
     }
 
     /** Tags the exchange with its request id and source, taken from X-Request-ID when it is usable. */
@@ -95,13 +96,13 @@ public class RequestGuard {
     }
 
     private static void checkMediaType(String contentType, Set<String> accepted) {
-        String mediaType = contentType == null
-                ? ""
-                : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        String mediaType =
+                contentType == null ? "" : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
         if (!accepted.contains(mediaType)) {
             throw new RequestRejectedException(
                     ProblemCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type must be " + String.join(" or ", accepted.stream().sorted().toList())
+                    "Content-Type must be "
+                            + String.join(" or ", accepted.stream().sorted().toList())
                             + (mediaType.isEmpty() ? "; none was given." : "; got " + mediaType + "."));
         }
     }

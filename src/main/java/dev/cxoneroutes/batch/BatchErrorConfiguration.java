@@ -15,6 +15,7 @@ public class BatchErrorConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration(ID)
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
@@ -22,5 +23,6 @@ public class BatchErrorConfiguration extends RouteConfigurationBuilder {
                     .handled(false)
                     .bean("batchFiles", "fail")
                 .end();
+        // spotless:on
     }
 }

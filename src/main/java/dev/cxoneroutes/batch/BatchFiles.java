@@ -9,8 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.BitSet;
 import java.util.Optional;
 import org.apache.camel.Exchange;
@@ -37,7 +37,8 @@ public class BatchFiles {
     private final long syncIntervalMillis;
     private final Clock clock;
 
-    public BatchFiles(DropFolder folder, BatchProgress progress, ResultEvents events, long syncIntervalMillis, Clock clock) {
+    public BatchFiles(
+            DropFolder folder, BatchProgress progress, ResultEvents events, long syncIntervalMillis, Clock clock) {
         this.folder = folder;
         this.progress = progress;
         this.events = events;
@@ -65,17 +66,30 @@ public class BatchFiles {
             FinishedLines finished = FinishedLines.read(results);
             BitSet wereInFlight = (BitSet) journal.get().sent().clone();
             wereInFlight.andNot(finished.lines());
-            run = new BatchRun(file, sha256, finished, wereInFlight,
+            run = new BatchRun(
+                    file,
+                    sha256,
+                    finished,
+                    wereInFlight,
                     BatchLineWriter.open(results, syncIntervalMillis),
-                    InFlightJournal.resume(journalFile, syncIntervalMillis), clock);
-            LOG.info("Resuming drop file {}: {} lines already have results; {} were being sent to CXone when the"
-                    + " service stopped and get OUTCOME_UNKNOWN instead of being sent again",
-                    file, run.linesFinishedBefore(), run.linesInFlightAtCrash());
+                    InFlightJournal.resume(journalFile, syncIntervalMillis),
+                    clock);
+            LOG.info(
+                    "Resuming drop file {}: {} lines already have results; {} were being sent to CXone when the"
+                            + " service stopped and get OUTCOME_UNKNOWN instead of being sent again",
+                    file,
+                    run.linesFinishedBefore(),
+                    run.linesInFlightAtCrash());
         } else {
             archive(results);
-            run = new BatchRun(file, sha256, FinishedLines.none(), new BitSet(),
+            run = new BatchRun(
+                    file,
+                    sha256,
+                    FinishedLines.none(),
+                    new BitSet(),
                     BatchLineWriter.open(results, syncIntervalMillis),
-                    InFlightJournal.start(journalFile, sha256, syncIntervalMillis), clock);
+                    InFlightJournal.start(journalFile, sha256, syncIntervalMillis),
+                    clock);
             LOG.info("Processing drop file {}; results in {}", file, results);
         }
         exchange.setProperty(RUN, run);
@@ -86,16 +100,24 @@ public class BatchFiles {
     public void finish(Exchange exchange) throws IOException {
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
         if (run.interrupted()) {
-            throw new IllegalStateException("The service is stopping before every line of " + run.file() + " has its result");
+            throw new IllegalStateException(
+                    "The service is stopping before every line of " + run.file() + " has its result");
         }
         run.complete(folder.journal(run.file()));
         progress.ended(run);
         BatchStatus status = run.status();
-        LOG.info("Finished drop file {}: {} lines, {} succeeded, {} failed, in {} ms ({} lines/s)",
-                run.file(), run.lines(), run.succeeded(), run.failed(), run.duration().toMillis(), status.linesPerSecond());
+        LOG.info(
+                "Finished drop file {}: {} lines, {} succeeded, {} failed, in {} ms ({} lines/s)",
+                run.file(),
+                run.lines(),
+                run.succeeded(),
+                run.failed(),
+                run.duration().toMillis(),
+                status.linesPerSecond());
         exchange.setProperty(ExchangeKeys.SOURCE, "file");
         exchange.getMessage().removeHeaders("*");
-        exchange.getMessage().setBody(events.batchCompleted(run.file(), run.lines(), run.succeeded(), run.failed(), run.duration()));
+        exchange.getMessage()
+                .setBody(events.batchCompleted(run.file(), run.lines(), run.succeeded(), run.failed(), run.duration()));
     }
 
     /**
@@ -116,17 +138,25 @@ public class BatchFiles {
                 run.abandon();
                 progress.ended(run);
             }
-            LOG.info("Drop file {} interrupted by the service stopping after {} results; it stays in the inbox and"
-                    + " resumes at the next start", file, run == null ? 0 : run.lines());
+            LOG.info(
+                    "Drop file {} interrupted by the service stopping after {} results; it stays in the inbox and"
+                            + " resumes at the next start",
+                    file,
+                    run == null ? 0 : run.lines());
             return;
         }
         String reason = cause instanceof NotUtf8Exception
                 ? cause.getMessage() + " No line was processed."
-                : "Processing stopped: " + cause + (run == null ? "" : ". Lines with results: " + run.lines()
-                        + "; their results are in " + folder.results(file) + ".");
+                : "Processing stopped: " + cause
+                        + (run == null
+                                ? ""
+                                : ". Lines with results: " + run.lines() + "; their results are in "
+                                        + folder.results(file) + ".");
         Path report = folder.errorReport(file);
         Files.createDirectories(report.getParent());
-        Files.writeString(report, file + " was moved to failed/ at " + clock.instant() + ".\n" + reason + "\n",
+        Files.writeString(
+                report,
+                file + " was moved to failed/ at " + clock.instant() + ".\n" + reason + "\n",
                 StandardCharsets.UTF_8);
         Path input = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         Files.move(input, report.resolveSibling(file), StandardCopyOption.REPLACE_EXISTING);
@@ -143,7 +173,8 @@ public class BatchFiles {
         if (Files.exists(results)) {
             String name = results.getFileName().toString();
             String stem = name.substring(0, name.length() - ".results.jsonl".length());
-            Path archived = results.resolveSibling(stem + "." + ARCHIVE_STAMP.format(clock.instant()) + ".results.jsonl");
+            Path archived =
+                    results.resolveSibling(stem + "." + ARCHIVE_STAMP.format(clock.instant()) + ".results.jsonl");
             Files.move(results, archived);
             LOG.info("Earlier results for another file named {} kept as {}", stem, archived.getFileName());
         }

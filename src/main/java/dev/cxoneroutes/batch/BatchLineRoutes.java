@@ -19,6 +19,7 @@ public class BatchLineRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         // Processors calling the beans directly, not bean(): Camel's reflective bean invocation was
         // a large share of a line's CPU in bench/, and a drop file runs these steps a million times.
         BatchLines lines = getContext().getRegistry().lookupByNameAndType("batchLines", BatchLines.class);
@@ -58,5 +59,6 @@ public class BatchLineRoutes extends RouteBuilder {
                     .process(lines::markSent)
                     .to(BridgeRoutes.CALL_CXONE)
                 .end();
+        // spotless:on
     }
 }

@@ -47,8 +47,8 @@ final class BatchLineWriter implements Closeable {
     static BatchLineWriter open(Path file, long syncIntervalMillis) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         cutPartialLastLine(file);
-        return new BatchLineWriter(file, new FileOutputStream(file.toFile(), true),
-                TimeUnit.MILLISECONDS.toNanos(syncIntervalMillis));
+        return new BatchLineWriter(
+                file, new FileOutputStream(file.toFile(), true), TimeUnit.MILLISECONDS.toNanos(syncIntervalMillis));
     }
 
     void append(String line) throws IOException {

@@ -19,6 +19,7 @@ public class BatchLines {
 
     /** Set on a line that gets no result: blank, a comment, or finished before a restart. */
     public static final String SKIP = "cxrBatchSkip";
+
     public static final String LINE = "cxrBatchLine";
     /** Set on a line that was sent to CXone before a crash and has no result. */
     public static final String IN_FLIGHT_AT_CRASH = "cxrBatchInFlightAtCrash";
@@ -74,7 +75,8 @@ public class BatchLines {
      */
     public void useCommandRequestId(Exchange exchange) {
         BridgeCommand command = exchange.getMessage().getBody(BridgeCommand.class);
-        if (command.requestId() != null && SAFE_REQUEST_ID.matcher(command.requestId()).matches()) {
+        if (command.requestId() != null
+                && SAFE_REQUEST_ID.matcher(command.requestId()).matches()) {
             setRequestId(exchange, command.requestId());
         }
     }
@@ -84,7 +86,8 @@ public class BatchLines {
      * the idempotency store: CXone may have bridged it, so it is not sent again (docs/batch.md).
      */
     public void refuseInFlightAtCrash(Exchange exchange) {
-        throw new RequestRejectedException(ProblemCode.OUTCOME_UNKNOWN,
+        throw new RequestRejectedException(
+                ProblemCode.OUTCOME_UNKNOWN,
                 "The service stopped while this line was being sent to CXone, so whether CXone bridged the call"
                         + " is unknown. It was not sent again, so that the call is not bridged twice; check the call"
                         + " in CXone (X-CXone-Request-ID " + exchange.getProperty(ExchangeKeys.REQUEST_ID)

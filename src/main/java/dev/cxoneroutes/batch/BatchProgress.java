@@ -45,7 +45,10 @@ public class BatchProgress {
     /** Running files (oldest first), then finished ones (newest first). */
     public List<BatchStatus> list() {
         List<BatchStatus> all = new ArrayList<>();
-        running.values().stream().map(BatchRun::status).sorted(Comparator.comparing(BatchStatus::startedAt)).forEach(all::add);
+        running.values().stream()
+                .map(BatchRun::status)
+                .sorted(Comparator.comparing(BatchStatus::startedAt))
+                .forEach(all::add);
         synchronized (recent) {
             all.addAll(recent);
         }
@@ -56,8 +59,13 @@ public class BatchProgress {
     public void logRunning() {
         running.values().forEach(run -> {
             BatchStatus status = run.status();
-            LOG.info("Batch {} in progress: {} lines read, {} succeeded, {} failed, {} lines/s",
-                    status.file(), status.linesRead(), status.succeeded(), status.failed(), status.linesPerSecond());
+            LOG.info(
+                    "Batch {} in progress: {} lines read, {} succeeded, {} failed, {} lines/s",
+                    status.file(),
+                    status.linesRead(),
+                    status.succeeded(),
+                    status.failed(),
+                    status.linesPerSecond());
         });
     }
 

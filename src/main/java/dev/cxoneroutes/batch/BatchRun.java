@@ -35,6 +35,7 @@ public final class BatchRun {
     private final FinishedLines finishedBefore;
     /** Lines sent to CXone before a crash that have no result: their outcome is unknown. */
     private final BitSet wereInFlight;
+
     private final BatchLineWriter results;
     private final BatchLineWriter journal;
     private final Clock clock;
@@ -47,11 +48,18 @@ public final class BatchRun {
     private volatile State state = State.IN_PROGRESS;
     /** Set when the service began to stop before every line had its result. */
     private volatile boolean interrupted;
+
     private volatile Instant finishedAt;
     private volatile long finishedNanos;
 
-    BatchRun(String file, String sha256, FinishedLines finishedBefore, BitSet wereInFlight,
-            BatchLineWriter results, BatchLineWriter journal, Clock clock) {
+    BatchRun(
+            String file,
+            String sha256,
+            FinishedLines finishedBefore,
+            BitSet wereInFlight,
+            BatchLineWriter results,
+            BatchLineWriter journal,
+            Clock clock) {
         this.file = file;
         this.sha256 = sha256;
         this.finishedBefore = finishedBefore;
@@ -102,7 +110,8 @@ public final class BatchRun {
             return true;
         }
         String routeId = exchange.getFromRouteId();
-        org.apache.camel.ServiceStatus status = routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
+        org.apache.camel.ServiceStatus status =
+                routeId == null ? null : context.getRouteController().getRouteStatus(routeId);
         return status != null && (status.isStopping() || status.isStopped());
     }
 
@@ -183,8 +192,15 @@ public final class BatchRun {
     BatchStatus status() {
         double seconds = duration().toNanos() / 1e9;
         double perSecond = seconds <= 0 ? 0 : Math.round(recordedThisRun.get() / seconds * 10) / 10.0;
-        return new BatchStatus(file, state.wireName, linesRead.get(), succeeded.get(), failed.get(), perSecond,
-                startedAt.toString(), finishedAt == null ? null : finishedAt.toString());
+        return new BatchStatus(
+                file,
+                state.wireName,
+                linesRead.get(),
+                succeeded.get(),
+                failed.get(),
+                perSecond,
+                startedAt.toString(),
+                finishedAt == null ? null : finishedAt.toString());
     }
 
     private static MessageDigest newSha256() {

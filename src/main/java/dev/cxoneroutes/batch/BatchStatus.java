@@ -15,7 +15,16 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param finishedAt null while the file runs
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"file", "state", "lines_read", "succeeded", "failed", "lines_per_second", "started_at", "finished_at"})
+@JsonPropertyOrder({
+    "file",
+    "state",
+    "lines_read",
+    "succeeded",
+    "failed",
+    "lines_per_second",
+    "started_at",
+    "finished_at"
+})
 public record BatchStatus(
         String file,
         String state,

@@ -30,7 +30,8 @@ public final class DropFileScan {
     /** The file's SHA-256 as hex, once it has been read as valid UTF-8. */
     public static String sha256OfUtf8Text(Path file) throws IOException, NotUtf8Exception {
         MessageDigest digest = sha256();
-        CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        CharsetDecoder decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer bytes = ByteBuffer.allocate(BUFFER_BYTES);

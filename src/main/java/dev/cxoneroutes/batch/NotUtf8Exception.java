@@ -7,8 +7,8 @@ public final class NotUtf8Exception extends Exception {
     private final long line;
 
     public NotUtf8Exception(long byteOffset, long line) {
-        super("The file is not valid UTF-8 text: the byte sequence at byte offset " + byteOffset
-                + " (line " + line + ") is not UTF-8.");
+        super("The file is not valid UTF-8 text: the byte sequence at byte offset " + byteOffset + " (line " + line
+                + ") is not UTF-8.");
         this.byteOffset = byteOffset;
         this.line = line;
     }

@@ -17,26 +17,27 @@ import java.util.List;
 @ValidBridgeMatrix
 public record BridgeCommand(
         @NotNull(message = "is required")
-        @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 - _")
-        String callId,
-
+                @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 - _")
+                String callId,
         @NotNull(message = "is required")
-        @Size(min = 1, max = MAX_TARGETS, message = "must hold 1 to " + MAX_TARGETS + " targets (at most " + MAX_LEGS + " legs with the call itself)")
-        List<@NotNull(message = "must be a JSON object") @Valid BridgeTarget> targets,
-
+                @Size(
+                        min = 1,
+                        max = MAX_TARGETS,
+                        message = "must hold 1 to " + MAX_TARGETS + " targets (at most " + MAX_LEGS
+                                + " legs with the call itself)")
+                List<@NotNull(message = "must be a JSON object") @Valid BridgeTarget> targets,
         @NotNull(message = "is required")
-        @Pattern(regexp = "inbound|outbound|transfer|consult", message = "must be one of inbound, outbound, transfer, consult")
-        String direction,
-
+                @Pattern(
+                        regexp = "inbound|outbound|transfer|consult",
+                        message = "must be one of inbound, outbound, transfer, consult")
+                String direction,
         List<@NotNull(message = "must be a JSON object") @Valid BridgeMatrixEntry> bridgeMatrix,
-
-        @Pattern(regexp = "RFC2833|INFO|PULSE", message = "must be one of RFC2833, INFO, PULSE")
-        String dtmf,
-
+        @Pattern(regexp = "RFC2833|INFO|PULSE", message = "must be one of RFC2833, INFO, PULSE") String dtmf,
         String requestId) {
 
     /** The call itself plus its targets. */
     public static final int MAX_LEGS = 8;
+
     public static final int MAX_TARGETS = MAX_LEGS - 1;
     public static final String DEFAULT_DTMF = "RFC2833";
 

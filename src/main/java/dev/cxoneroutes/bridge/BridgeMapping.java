@@ -48,7 +48,8 @@ public class BridgeMapping {
         command.targets().forEach(t -> targets.addObject().put("type", t.type()).put("value", t.value()));
         request.put("direction", command.direction());
         ArrayNode matrix = request.putArray("bridgeMatrix");
-        command.bridgeMatrixOrEmpty().forEach(e -> matrix.addObject().put("source", e.source()).put("target", e.target()));
+        command.bridgeMatrixOrEmpty()
+                .forEach(e -> matrix.addObject().put("source", e.source()).put("target", e.target()));
         request.put("dtmf", command.dtmfOrDefault());
         return request;
     }

@@ -8,5 +8,4 @@ import jakarta.validation.constraints.NotNull;
  * the command's targets, so {@link ValidBridgeMatrix} checks the ranges.
  */
 public record BridgeMatrixEntry(
-        @NotNull(message = "is required") Integer source,
-        @NotNull(message = "is required") Integer target) {}
+        @NotNull(message = "is required") Integer source, @NotNull(message = "is required") Integer target) {}

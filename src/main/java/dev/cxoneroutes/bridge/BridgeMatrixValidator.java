@@ -17,7 +17,9 @@ public class BridgeMatrixValidator implements ConstraintValidator<ValidBridgeMat
         }
         context.disableDefaultConstraintViolation();
         List<BridgeMatrixEntry> matrix = command.bridgeMatrix();
-        Integer lastLeg = command.targets() == null || command.targets().isEmpty() ? null : command.targets().size();
+        Integer lastLeg = command.targets() == null || command.targets().isEmpty()
+                ? null
+                : command.targets().size();
         boolean valid = true;
         for (int i = 0; i < matrix.size(); i++) {
             BridgeMatrixEntry entry = matrix.get(i);
@@ -34,12 +36,17 @@ public class BridgeMatrixValidator implements ConstraintValidator<ValidBridgeMat
         return valid;
     }
 
-    private static boolean withinLegs(Integer leg, Integer lastLeg, int index, String field, ConstraintValidatorContext context) {
+    private static boolean withinLegs(
+            Integer leg, Integer lastLeg, int index, String field, ConstraintValidatorContext context) {
         if (leg == null || lastLeg == null || (leg >= 0 && leg <= lastLeg)) {
             return true;
         }
         // The message names the range, never the value sent.
-        report(context, index, field, "must be a leg of the call: 0 (the call itself) to " + lastLeg + " (its last target)");
+        report(
+                context,
+                index,
+                field,
+                "must be a leg of the call: 0 (the call itself) to " + lastLeg + " (its last target)");
         return false;
     }
 

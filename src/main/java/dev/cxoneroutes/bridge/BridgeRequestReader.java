@@ -18,6 +18,7 @@ public class BridgeRequestReader {
 
     /** Where platform-http puts the {@code {callId}} of {@code /api/v1/calls/{callId}/bridge}. */
     static final String CALL_ID_HEADER = "callId";
+
     private static final String CALL_ID = "callId";
 
     private final JsonBodies bodies;

@@ -14,6 +14,7 @@ public class BridgeRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from(CALL_CXONE)
                 .routeId("bridge-call-cxone")
                 .errorHandler(noErrorHandler()) // invalid commands are answered by the entry route's error handling
@@ -23,5 +24,6 @@ public class BridgeRoutes extends RouteBuilder {
                 .filter(exchangeProperty(ExchangeKeys.ERROR_CODE).isNull())
                     .bean("bridgeMapping", "toAnswer")
                 .end();
+        // spotless:on
     }
 }

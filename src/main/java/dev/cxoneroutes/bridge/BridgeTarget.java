@@ -9,13 +9,12 @@ import jakarta.validation.constraints.Pattern;
  * data: {@link #toString()} masks it and no message repeats it.
  */
 public record BridgeTarget(
+        @NotNull(message = "is required") @Pattern(regexp = "phone", message = "must be phone") String type,
         @NotNull(message = "is required")
-        @Pattern(regexp = "phone", message = "must be phone")
-        String type,
-
-        @NotNull(message = "is required")
-        @Pattern(regexp = "\\+?[1-9]\\d{1,14}", message = "must be an E.164 phone number (up to 15 digits, optional leading +)")
-        String value) {
+                @Pattern(
+                        regexp = "\\+?[1-9]\\d{1,14}",
+                        message = "must be an E.164 phone number (up to 15 digits, optional leading +)")
+                String value) {
 
     @Override
     public String toString() {

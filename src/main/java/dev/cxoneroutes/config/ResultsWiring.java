@@ -40,7 +40,8 @@ final class ResultsWiring {
      */
     static ServiceMetrics metrics(CamelContext context) {
         Registry registry = context.getRegistry();
-        MeterRegistry meters = registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
+        MeterRegistry meters =
+                registry.lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME, MeterRegistry.class);
         if (meters == null) {
             meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
@@ -50,7 +51,8 @@ final class ResultsWiring {
         return metrics;
     }
 
-    static void bind(CamelContext context, Path dataDirectory, WebhookSettings webhooks, ServiceMetrics metrics) throws Exception {
+    static void bind(CamelContext context, Path dataDirectory, WebhookSettings webhooks, ServiceMetrics metrics)
+            throws Exception {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
@@ -67,16 +69,23 @@ final class ResultsWiring {
         context.addService(new CloseOnStop(deadLetterFile), true, false);
         registry.bind("webhookDeadLetters", new WebhookDeadLetters(deadLetterFile, metrics, clock));
         registry.bind("webhookOutbox", new WebhookOutbox(webhooks.urls(), clock));
-        WebhookPoster poster = new WebhookPoster(WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);
+        WebhookPoster poster = new WebhookPoster(
+                WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);
         registry.bind("webhookAttempt", new WebhookAttempt(poster, webhooks.backoff(), metrics, clock));
         registry.bind("webhookRequeue", new ScheduledRequeue(webhooks.queue()));
-        context.getManagementStrategy().addEventNotifier(new EarlyConsumerStop(context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
+        context.getManagementStrategy()
+                .addEventNotifier(new EarlyConsumerStop(
+                        context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
 
         if (!webhooks.urls().isEmpty() && webhooks.signer().isEmpty()) {
-            LOG.warn("CTI_WEBHOOK_SECRET is not set: webhooks to the {} URL(s) in CTI_WEBHOOK_URLS go unsigned (sandbox only).",
+            LOG.warn(
+                    "CTI_WEBHOOK_SECRET is not set: webhooks to the {} URL(s) in CTI_WEBHOOK_URLS go unsigned (sandbox only).",
                     webhooks.urls().size());
         }
-        LOG.info("Results fan out to {}/audit, {} CTI webhook URL(s) ({}), and /observe/metrics",
-                dataDirectory, webhooks.urls().size(), webhooks.backoff());
+        LOG.info(
+                "Results fan out to {}/audit, {} CTI webhook URL(s) ({}), and /observe/metrics",
+                dataDirectory,
+                webhooks.urls().size(),
+                webhooks.backoff());
     }
 }

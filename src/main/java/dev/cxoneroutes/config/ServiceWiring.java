@@ -5,18 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.api.AnswerWriter;
 import dev.cxoneroutes.api.FailureAnswer;
 import dev.cxoneroutes.api.IdempotentReplay;
+import dev.cxoneroutes.api.JsonBodies;
 import dev.cxoneroutes.api.KeptAnswers;
+import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.batch.BatchFiles;
 import dev.cxoneroutes.batch.BatchLines;
 import dev.cxoneroutes.batch.BatchProgress;
 import dev.cxoneroutes.batch.DropFolder;
-import dev.cxoneroutes.jms.JmsReplyWriter;
-import dev.cxoneroutes.jms.JmsRequests;
-import dev.cxoneroutes.jms.ResultRecorder;
-import dev.cxoneroutes.results.ResultEvents;
-import org.apache.camel.support.service.ServiceSupport;
-import dev.cxoneroutes.api.JsonBodies;
-import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.bridge.BridgeMapping;
 import dev.cxoneroutes.bridge.BridgeRequestReader;
 import dev.cxoneroutes.cxone.CxoneAttempt;
@@ -30,6 +25,10 @@ import dev.cxoneroutes.handoff.HandoffRequestReader;
 import dev.cxoneroutes.health.CachedProbe;
 import dev.cxoneroutes.health.ReadinessCheck;
 import dev.cxoneroutes.jms.EmbeddedBroker;
+import dev.cxoneroutes.jms.JmsReplyWriter;
+import dev.cxoneroutes.jms.JmsRequests;
+import dev.cxoneroutes.jms.ResultRecorder;
+import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.results.ServiceMetrics;
 import dev.cxoneroutes.results.WebhookSettings;
 import dev.cxoneroutes.sandbox.SandboxCxone;
@@ -55,6 +54,7 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.sjms2.Sjms2Component;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Builds the service's beans from its settings and binds them by the names the routes use.
@@ -85,7 +85,8 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("jsonMapper", json);
         registry.bind("cxoneSettings", cxone);
         registry.bind("platform-http-engine", new BusinessPortHttpEngine(settings.number("http.port", 8080)));
-        registry.bind("vertxOptions", new VertxOptions().setWorkerPoolSize(settings.number("http.worker-threads", 200)));
+        registry.bind(
+                "vertxOptions", new VertxOptions().setWorkerPoolSize(settings.number("http.worker-threads", 200)));
 
         HttpComponent http = context.getComponent("http", HttpComponent.class);
         http.setResponseTimeout(cxone.timeout().toMillis());
@@ -107,15 +108,20 @@ public class ServiceWiring implements CamelConfiguration {
                 metrics::tokenFetched);
         registry.bind("cxoneTokens", tokens);
         registry.bind("cxoneCircuitBreaker", circuitBreaker(settings));
-        registry.bind("cxoneAttempt", new CxoneAttempt(tokens, registry.lookupByNameAndType("cxoneCircuitBreaker", CircuitBreaker.class)));
+        registry.bind(
+                "cxoneAttempt",
+                new CxoneAttempt(tokens, registry.lookupByNameAndType("cxoneCircuitBreaker", CircuitBreaker.class)));
         registry.bind("cxoneCallTimer", new CxoneCallTimer(json));
-        registry.bind("cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), metrics::retrying));
+        registry.bind(
+                "cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), metrics::retrying));
 
         registry.bind("requestGuard", new RequestGuard(apiKeys));
         registry.bind("answerWriter", new AnswerWriter(json));
-        registry.bind("failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
+        registry.bind(
+                "failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
         registry.bind("idempotentReplay", new IdempotentReplay(keptAnswers(context, settings), Duration.ofMinutes(5)));
-        JsonBodies bodies = new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator());
+        JsonBodies bodies =
+                new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator());
         registry.bind("jsonBodies", bodies);
 
         registry.bind("handoffRequestReader", new HandoffRequestReader(json, bodies));
@@ -163,7 +169,8 @@ public class ServiceWiring implements CamelConfiguration {
      * Readiness beyond Camel's own route checks (found in the registry by camel-health): the broker,
      * and in live mode CXone's token endpoint, asked at most once per HEALTH_TOKEN_CHECK_SECONDS.
      */
-    private static void wireReadinessChecks(CamelContext context, Settings settings, CxoneSettings cxone, TokenProvider tokens) {
+    private static void wireReadinessChecks(
+            CamelContext context, Settings settings, CxoneSettings cxone, TokenProvider tokens) {
         Registry registry = context.getRegistry();
         EmbeddedBroker embedded = registry.lookupByNameAndType("embeddedBroker", EmbeddedBroker.class);
         BooleanSupplier brokerUsable = embedded != null
@@ -175,9 +182,15 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("brokerReadiness", new ReadinessCheck("broker", brokerUsable, "The JMS broker is not reachable"));
         if (!cxone.sandbox()) {
             CachedProbe tokenUsable = new CachedProbe(
-                    tokens::isUsable, Duration.ofSeconds(settings.number("health.token-check-seconds", 30)), Clock.systemUTC());
-            registry.bind("cxoneTokenReadiness", new ReadinessCheck(
-                    "cxone-token", tokenUsable, "No CXone access token can be obtained from the token endpoint"));
+                    tokens::isUsable,
+                    Duration.ofSeconds(settings.number("health.token-check-seconds", 30)),
+                    Clock.systemUTC());
+            registry.bind(
+                    "cxoneTokenReadiness",
+                    new ReadinessCheck(
+                            "cxone-token",
+                            tokenUsable,
+                            "No CXone access token can be obtained from the token endpoint"));
         }
     }
 
@@ -195,16 +208,24 @@ public class ServiceWiring implements CamelConfiguration {
      * and reads the next line only when a thread is free, so neither threads nor queued lines grow
      * with the file.
      */
-    private static void wireDropFolder(CamelContext context, Settings settings, ObjectMapper json, ResultEvents events) {
+    private static void wireDropFolder(
+            CamelContext context, Settings settings, ObjectMapper json, ResultEvents events) {
         Registry registry = context.getRegistry();
         BatchProgress progress = new BatchProgress(settings.number("batch.recent-files", 100));
         registry.bind("batchProgress", progress);
-        registry.bind("batchFiles", new BatchFiles(
-                new DropFolder(dataDirectory(settings)), progress, events,
-                settings.number("batch.sync-interval-millis", 1000), Clock.systemUTC()));
+        registry.bind(
+                "batchFiles",
+                new BatchFiles(
+                        new DropFolder(dataDirectory(settings)),
+                        progress,
+                        events,
+                        settings.number("batch.sync-interval-millis", 1000),
+                        Clock.systemUTC()));
         registry.bind("batchLines", new BatchLines(json, events));
-        registry.bind("batchLineExecutor", context.getExecutorServiceManager()
-                .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
+        registry.bind(
+                "batchLineExecutor",
+                context.getExecutorServiceManager()
+                        .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
     }
 
     /** The idempotency store, on disk under DATA_DIR/state, closed when the service stops. */
@@ -214,12 +235,15 @@ public class ServiceWiring implements CamelConfiguration {
                 Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
                 settings.number("idempotency.max-entries", 100_000),
                 Clock.systemUTC());
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() {
-                answers.close();
-            }
-        }, true, false);
+        context.addService(
+                new ServiceSupport() {
+                    @Override
+                    protected void doStop() {
+                        answers.close();
+                    }
+                },
+                true,
+                false);
         return answers;
     }
 
@@ -259,6 +283,9 @@ public class ServiceWiring implements CamelConfiguration {
     }
 
     private static List<String> csv(String value) {
-        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(value.split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 }

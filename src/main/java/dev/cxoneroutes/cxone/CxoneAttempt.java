@@ -35,7 +35,8 @@ public class CxoneAttempt {
             throw new CircuitOpenException(Duration.ofMillis(waitMillis));
         }
         exchange.setProperty(ATTEMPT_STARTED, System.nanoTime());
-        exchange.setProperty(CxoneCallState.ATTEMPTS, exchange.getProperty(CxoneCallState.ATTEMPTS, 0, Integer.class) + 1);
+        exchange.setProperty(
+                CxoneCallState.ATTEMPTS, exchange.getProperty(CxoneCallState.ATTEMPTS, 0, Integer.class) + 1);
     }
 
     /** Builds the outbound HTTP request from the stored {@link CxoneRequest}, the same on every attempt. */
@@ -109,8 +110,12 @@ public class CxoneAttempt {
     private static void logTraceId(Exchange exchange, String traceId) {
         if (traceId != null) {
             CxoneRequest request = exchange.getProperty(CxoneRequest.PROPERTY, CxoneRequest.class);
-            LOG.info("CXone {} attempt {} for request_id={} x-trace-id={}",
-                    request.operation(), exchange.getProperty(CxoneCallState.ATTEMPTS), request.requestId(), traceId);
+            LOG.info(
+                    "CXone {} attempt {} for request_id={} x-trace-id={}",
+                    request.operation(),
+                    exchange.getProperty(CxoneCallState.ATTEMPTS),
+                    request.requestId(),
+                    traceId);
         }
     }
 

@@ -17,6 +17,7 @@ public class CxoneErrorConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         CxoneSettings settings = CamelContextHelper.findSingleByType(getContext(), CxoneSettings.class);
         RetryDecisions decisions = CamelContextHelper.findSingleByType(getContext(), RetryDecisions.class);
 
@@ -55,5 +56,6 @@ public class CxoneErrorConfiguration extends RouteConfigurationBuilder {
                     .continued(true)
                     .to(CxoneRoutes.FAILED)
                 .end();
+        // spotless:on
     }
 }

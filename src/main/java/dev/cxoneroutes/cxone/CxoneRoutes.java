@@ -19,6 +19,7 @@ public class CxoneRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from(CALL)
                 .routeId("cxone-call")
                 .routeConfigurationId(CxoneErrorConfiguration.ID)
@@ -45,5 +46,6 @@ public class CxoneRoutes extends RouteBuilder {
                 .routeId("cxone-failed")
                 .process(CxoneCallTimer::stop)
                 .process("failureAnswer");
+        // spotless:on
     }
 }

@@ -97,7 +97,9 @@ public record CxoneSettings(
 
     /** Every secret this service holds for CXone, so error details can be scrubbed of them. */
     public List<String> secrets() {
-        return List.of(clientSecret, accessKeySecret).stream().filter(s -> s.length() >= 4).toList();
+        return List.of(clientSecret, accessKeySecret).stream()
+                .filter(s -> s.length() >= 4)
+                .toList();
     }
 
     public String guestUrl() {
@@ -115,7 +117,8 @@ public record CxoneSettings(
     /** Secrets stay out of logs, even when somebody logs the settings. */
     @Override
     public String toString() {
-        return "CxoneSettings[baseUrl=" + baseUrl + ", sandbox=" + sandbox + ", tokenUrl=" + tokenUrl.orElse("(discovered)")
-                + ", grant=" + grant + ", clientId=" + clientId + ", maxAttempts=" + maxAttempts + "]";
+        return "CxoneSettings[baseUrl=" + baseUrl + ", sandbox=" + sandbox + ", tokenUrl="
+                + tokenUrl.orElse("(discovered)") + ", grant=" + grant + ", clientId=" + clientId + ", maxAttempts="
+                + maxAttempts + "]";
     }
 }

@@ -36,7 +36,8 @@ public class RetryDecisions {
 
     /** A rejected token is replaced once, within the attempt budget; a second 401 is final. */
     public boolean mayRefreshToken(Exchange exchange) {
-        return !exchange.getProperty(CxoneCallState.TOKEN_REFRESHED, false, Boolean.class) && attempts(exchange) < maxAttempts;
+        return !exchange.getProperty(CxoneCallState.TOKEN_REFRESHED, false, Boolean.class)
+                && attempts(exchange) < maxAttempts;
     }
 
     /**
@@ -45,9 +46,10 @@ public class RetryDecisions {
      */
     public void afterFailedAttempt(Exchange exchange) {
         CxoneFailure failure = classify(exchange);
-        Optional<Duration> askedFor = failure.kind() == FailureKind.RATE_LIMITED || failure.kind() == FailureKind.SERVER_ERROR
-                ? failure.retryAfter()
-                : Optional.empty();
+        Optional<Duration> askedFor =
+                failure.kind() == FailureKind.RATE_LIMITED || failure.kind() == FailureKind.SERVER_ERROR
+                        ? failure.retryAfter()
+                        : Optional.empty();
         if (askedFor.isPresent()) {
             Duration wait = askedFor.get().compareTo(maxBackoff) > 0 ? maxBackoff : askedFor.get();
             exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, wait.toMillis());
@@ -66,8 +68,12 @@ public class RetryDecisions {
         String operation = request == null ? "unknown" : request.operation();
         String reason = reason(failure);
         listener.retrying(operation, reason);
-        LOG.warn("Retrying CXone {} for request_id={} after attempt {} failed ({})",
-                operation, request == null ? "" : request.requestId(), attempts(exchange), reason);
+        LOG.warn(
+                "Retrying CXone {} for request_id={} after attempt {} failed ({})",
+                operation,
+                request == null ? "" : request.requestId(),
+                attempts(exchange),
+                reason);
     }
 
     static String reason(CxoneFailure failure) {

@@ -110,7 +110,8 @@ public class TokenProvider {
         }
         form.put("scope", settings.scopes());
         onFetch.run();
-        HttpResponse<String> response = send(request.POST(HttpRequest.BodyPublishers.ofString(encode(form))).build());
+        HttpResponse<String> response = send(
+                request.POST(HttpRequest.BodyPublishers.ofString(encode(form))).build());
         if (response.statusCode() / 100 != 2) {
             throw new TokenRequestFailedException(
                     response.statusCode(), response.headers().firstValue("Retry-After"));

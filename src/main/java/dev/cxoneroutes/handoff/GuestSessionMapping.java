@@ -36,7 +36,11 @@ public class GuestSessionMapping {
         String body = json.writeValueAsString(guestSession(request));
         exchange.setProperty(
                 CxoneRequest.PROPERTY,
-                new CxoneRequest("handoff", settings.guestUrl(), body, exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class)));
+                new CxoneRequest(
+                        "handoff",
+                        settings.guestUrl(),
+                        body,
+                        exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class)));
     }
 
     ObjectNode guestSession(HandoffRequest request) {
@@ -54,7 +58,9 @@ public class GuestSessionMapping {
         Object queue = voiceHistory.get("queue_name");
         mapped.put("previous_queue", queue == null ? "unknown" : String.valueOf(queue));
         Object duration = voiceHistory.get("duration");
-        mapped.set("call_duration_seconds", duration == null ? json.getNodeFactory().numberNode(0) : json.valueToTree(duration));
+        mapped.set(
+                "call_duration_seconds",
+                duration == null ? json.getNodeFactory().numberNode(0) : json.valueToTree(duration));
         mapped.put("ivr_menu_selections", request.dtmfSequence());
         ObjectNode metadata = session.putObject("metadata");
         metadata.put("system", "cxone-routes");

@@ -15,18 +15,14 @@ import java.util.Map;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record HandoffRequest(
         @NotNull(message = "is required")
-        @Pattern(regexp = "[0-9*#A-D]{1,64}", message = "must be 1 to 64 of 0-9 * # A-D")
-        String dtmfSequence,
-
-        @NotNull(message = "is required and must be a JSON object")
-        Map<String, Object> voiceHistory,
-
+                @Pattern(regexp = "[0-9*#A-D]{1,64}", message = "must be 1 to 64 of 0-9 * # A-D")
+                String dtmfSequence,
+        @NotNull(message = "is required and must be a JSON object") Map<String, Object> voiceHistory,
         @NotBlank(message = "is required and must not be blank")
-        @Size(max = 64, message = "must be at most 64 characters")
-        String callerId,
-
+                @Size(max = 64, message = "must be at most 64 characters")
+                String callerId,
         @Pattern(regexp = "[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*", message = "must be a BCP 47 language tag such as en-US")
-        String languagePreference) {
+                String languagePreference) {
 
     public static final String DEFAULT_LANGUAGE = "en-US";
 

@@ -31,7 +31,8 @@ public class HandoffRequestReader {
     }
 
     private ObjectNode fromForm(Map<?, ?> form) {
-        if (form.size() == 1 && String.valueOf(form.keySet().iterator().next()).trim().startsWith("{")) {
+        if (form.size() == 1
+                && String.valueOf(form.keySet().iterator().next()).trim().startsWith("{")) {
             // curl's default: JSON posted as a form. Form decoding has already turned '+' into ' ',
             // so the JSON cannot be recovered faithfully; say what to fix instead.
             throw new RequestRejectedException(
@@ -52,7 +53,9 @@ public class HandoffRequestReader {
     private JsonNode parseEmbedded(String text) {
         try {
             JsonNode parsed = json.readTree(text);
-            return parsed != null && parsed.isObject() ? parsed : json.getNodeFactory().textNode(text);
+            return parsed != null && parsed.isObject()
+                    ? parsed
+                    : json.getNodeFactory().textNode(text);
         } catch (JsonProcessingException e) {
             return json.getNodeFactory().textNode(text);
         }

@@ -12,6 +12,7 @@ public class HandoffRoutes extends RouteBuilder {
 
     @Override
     public void configure() {
+        // spotless:off
         from("direct:handoff-create-guest")
                 .routeId("handoff-create-guest")
                 .errorHandler(noErrorHandler()) // invalid requests are answered by the entry route's api-errors
@@ -21,5 +22,6 @@ public class HandoffRoutes extends RouteBuilder {
                 .filter(exchangeProperty(ExchangeKeys.ERROR_CODE).isNull())
                     .bean("guestSessionMapping", "toAnswer")
                 .end();
+        // spotless:on
     }
 }

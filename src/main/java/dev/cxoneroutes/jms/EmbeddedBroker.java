@@ -51,14 +51,18 @@ public class EmbeddedBroker extends ServiceSupport {
     public QueueCounts queueCounts(String queue) {
         org.apache.activemq.artemis.core.server.Queue found =
                 broker.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
-        return found == null ? new QueueCounts(0, 0) : new QueueCounts(found.getMessageCount(), found.getMessagesAcknowledged());
+        return found == null
+                ? new QueueCounts(0, 0)
+                : new QueueCounts(found.getMessageCount(), found.getMessagesAcknowledged());
     }
 
     /** @param pending messages on the queue, scheduled and being delivered included */
     public record QueueCounts(long pending, long acknowledged) {}
 
     public boolean isActive() {
-        return broker != null && broker.getActiveMQServer() != null && broker.getActiveMQServer().isActive();
+        return broker != null
+                && broker.getActiveMQServer() != null
+                && broker.getActiveMQServer().isActive();
     }
 
     @Override
@@ -70,21 +74,24 @@ public class EmbeddedBroker extends ServiceSupport {
                 .setJournalType(JournalType.NIO)
                 .setJournalDirectory(dataDirectory.resolve("journal").toString())
                 .setBindingsDirectory(dataDirectory.resolve("bindings").toString())
-                .setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString())
+                .setLargeMessagesDirectory(
+                        dataDirectory.resolve("large-messages").toString())
                 .setPagingDirectory(dataDirectory.resolve("paging").toString())
                 .setJMXManagementEnabled(false)
                 .addAcceptorConfiguration("in-vm", inVmUrl())
                 .addAcceptorConfiguration("tcp", tcpUrl());
         // Redelivery is ours to decide (idempotent consumers, webhook backoff): the broker
         // only keeps a message until it is acknowledged, and never drops one.
-        config.addAddressSetting("#", new AddressSettings()
-                .setMaxDeliveryAttempts(-1)
-                .setRedeliveryDelay(1000)
-                .setRedeliveryMultiplier(2)
-                .setMaxRedeliveryDelay(30_000)
-                .setDefaultAddressRoutingType(RoutingType.ANYCAST)
-                .setAutoCreateQueues(true)
-                .setAutoCreateAddresses(true));
+        config.addAddressSetting(
+                "#",
+                new AddressSettings()
+                        .setMaxDeliveryAttempts(-1)
+                        .setRedeliveryDelay(1000)
+                        .setRedeliveryMultiplier(2)
+                        .setMaxRedeliveryDelay(30_000)
+                        .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                        .setAutoCreateQueues(true)
+                        .setAutoCreateAddresses(true));
         broker = new EmbeddedActiveMQ().setConfiguration(config);
         broker.start();
         LOG.info("Embedded JMS broker started: {} (journal in {})", tcpUrl(), dataDirectory);

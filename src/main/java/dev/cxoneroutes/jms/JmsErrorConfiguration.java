@@ -16,6 +16,7 @@ public class JmsErrorConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration(ID)
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
@@ -25,5 +26,6 @@ public class JmsErrorConfiguration extends RouteConfigurationBuilder {
                     .bean("jmsReplyWriter", "write")
                     .bean("resultRecorder", "recordBeforeAck")
                 .end();
+        // spotless:on
     }
 }

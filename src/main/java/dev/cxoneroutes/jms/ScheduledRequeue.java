@@ -18,7 +18,8 @@ import org.apache.camel.Exchange;
 public class ScheduledRequeue {
 
     /** Artemis holds a message with this long property until that epoch millisecond. */
-    public static final String DUE_AT = org.apache.activemq.artemis.api.core.Message.HDR_SCHEDULED_DELIVERY_TIME.toString();
+    public static final String DUE_AT =
+            org.apache.activemq.artemis.api.core.Message.HDR_SCHEDULED_DELIVERY_TIME.toString();
     /** Where camel-sjms2 keeps the consumer's session on the exchange. */
     private static final String SESSION = "CamelJMSSession";
 

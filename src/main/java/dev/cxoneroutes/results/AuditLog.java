@@ -89,9 +89,8 @@ public final class AuditLog implements Closeable {
             open.put(day, appender);
         }
         while (open.size() > OPEN_DAYS) {
-            Map.Entry<LocalDate, LineAppender> oldest = open.firstKey().equals(day)
-                    ? open.higherEntry(day)
-                    : open.firstEntry();
+            Map.Entry<LocalDate, LineAppender> oldest =
+                    open.firstKey().equals(day) ? open.higherEntry(day) : open.firstEntry();
             open.remove(oldest.getKey());
             oldest.getValue().close();
         }

@@ -28,8 +28,8 @@ import java.util.Objects;
 @JsonPropertyOrder({"timestamp", "event_type", "file", "lines", "succeeded", "failed", "duration_ms"})
 public record BatchCompletedEvent(
         @JsonSerialize(using = EventTimestamps.Serializer.class)
-        @JsonDeserialize(using = EventTimestamps.Deserializer.class)
-        Instant timestamp,
+                @JsonDeserialize(using = EventTimestamps.Deserializer.class)
+                Instant timestamp,
         String file,
         long lines,
         long succeeded,

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.annotation.JsonSerialize;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -33,9 +33,9 @@ public record DeadLetter(
         @JsonProperty("last_error") String lastError,
         int attempts,
         @JsonProperty("dead_lettered_at")
-        @JsonSerialize(using = EventTimestamps.Serializer.class)
-        @JsonDeserialize(using = EventTimestamps.Deserializer.class)
-        Instant deadLetteredAt) {
+                @JsonSerialize(using = EventTimestamps.Serializer.class)
+                @JsonDeserialize(using = EventTimestamps.Deserializer.class)
+                Instant deadLetteredAt) {
 
     public DeadLetter {
         Objects.requireNonNull(event, "event");

@@ -53,7 +53,8 @@ public final class DeadLetterFile implements Closeable {
             return new Listing(entries, unreadable);
         }
         // Replace bad UTF-8 instead of failing: a torn multi-byte character must not stop the listing.
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPLACE)
                 .onUnmappableCharacter(CodingErrorAction.REPLACE);
         try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), decoder))) {

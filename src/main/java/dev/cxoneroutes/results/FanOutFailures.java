@@ -27,7 +27,8 @@ public class FanOutFailures implements Processor {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         FanOutEvent event = exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class);
         metrics.fanOutFailed(step);
-        LOG.error("Result fan-out step {} failed ({}: {}); the event: {}",
+        LOG.error(
+                "Result fan-out step {} failed ({}: {}); the event: {}",
                 step,
                 failure == null ? "unknown" : failure.getClass().getSimpleName(),
                 failure == null ? "" : failure.getMessage(),

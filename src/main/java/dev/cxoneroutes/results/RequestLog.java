@@ -26,9 +26,14 @@ public class RequestLog {
         try {
             fields.forEach(MDC::put);
             // request_id is printed by the layout, from the MDC.
-            LOG.info("Request answered: operation={} source={} outcome={} status={} latency_ms={} cxone_attempts={} error_code={}",
-                    fields.get("operation"), fields.get("source"), fields.get("outcome"),
-                    fields.get("status"), fields.get("latency_ms"), fields.get("cxone_attempts"),
+            LOG.info(
+                    "Request answered: operation={} source={} outcome={} status={} latency_ms={} cxone_attempts={} error_code={}",
+                    fields.get("operation"),
+                    fields.get("source"),
+                    fields.get("outcome"),
+                    fields.get("status"),
+                    fields.get("latency_ms"),
+                    fields.get("cxone_attempts"),
                     fields.getOrDefault("error_code", "-"));
         } finally {
             if (previous == null) {

@@ -35,13 +35,23 @@ import java.util.Objects;
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
-    "timestamp", "event_type", "source", "request_id", "call_id", "guest_id", "success", "status_code",
-    "latency_ms", "attempts", "error_code", "error_message"
+    "timestamp",
+    "event_type",
+    "source",
+    "request_id",
+    "call_id",
+    "guest_id",
+    "success",
+    "status_code",
+    "latency_ms",
+    "attempts",
+    "error_code",
+    "error_message"
 })
 public record ResultEvent(
         @JsonSerialize(using = EventTimestamps.Serializer.class)
-        @JsonDeserialize(using = EventTimestamps.Deserializer.class)
-        Instant timestamp,
+                @JsonDeserialize(using = EventTimestamps.Deserializer.class)
+                Instant timestamp,
         @JsonProperty("event_type") EventType eventType,
         Source source,
         @JsonProperty("request_id") String requestId,

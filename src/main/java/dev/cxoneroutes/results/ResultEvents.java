@@ -38,6 +38,7 @@ public class ResultEvents {
 
     /** The DTMF alphabet: a match of the caller's digits counts only when not part of a longer run. */
     private static final String DTMF_CHARACTER = "[0-9A-Da-d*#]";
+
     private static final String REDACTED = "[redacted]";
 
     private final Clock clock;

@@ -14,6 +14,7 @@ public class ResultsErrorConfiguration extends RouteConfigurationBuilder {
 
     @Override
     public void configuration() {
+        // spotless:off
         routeConfiguration(ID)
                 .onException(Exception.class)
                     .maximumRedeliveries(0)
@@ -29,5 +30,6 @@ public class ResultsErrorConfiguration extends RouteConfigurationBuilder {
                     .handled(true)
                     .bean("webhookDeadLetters", "unqueued")
                 .end();
+        // spotless:on
     }
 }

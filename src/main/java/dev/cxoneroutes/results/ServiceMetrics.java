@@ -60,7 +60,11 @@ public class ServiceMetrics {
             return;
         }
         String operation = operation(result);
-        requests(operation, result.success() ? "success" : "error", result.source().wireName()).increment();
+        requests(
+                        operation,
+                        result.success() ? "success" : "error",
+                        result.source().wireName())
+                .increment();
         duration(operation).record(Duration.ofNanos(Math.round(durationMillis * 1_000_000)));
     }
 

@@ -1,10 +1,10 @@
 package dev.cxoneroutes.results;
 
+import dev.cxoneroutes.jms.ScheduledRequeue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import dev.cxoneroutes.jms.ScheduledRequeue;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +53,8 @@ public class WebhookAttempt {
         } catch (IllegalArgumentException | NullPointerException notADelivery) {
             // Only this service writes to the queue; retrying a message nobody can read would loop forever.
             // The parser's message could quote the text (a URL with a token): say only what it was not.
-            LOG.error("Dropped a message on the CTI webhook queue that is not a delivery ({} characters)",
+            LOG.error(
+                    "Dropped a message on the CTI webhook queue that is not a delivery ({} characters)",
                     queued == null ? 0 : queued.length());
             exchange.setProperty(NEXT, "done");
             return;
@@ -72,8 +73,12 @@ public class WebhookAttempt {
         if (wait.isPresent()) {
             message.setHeader(SCHEDULED_DELIVERY, now.plus(wait.get()).toEpochMilli());
             exchange.setProperty(NEXT, "retry");
-            LOG.info("CTI webhook attempt {} failed ({}): {}; next try in {} ms",
-                    failed.attempts(), outcome.error(), failed, wait.get().toMillis());
+            LOG.info(
+                    "CTI webhook attempt {} failed ({}): {}; next try in {} ms",
+                    failed.attempts(),
+                    outcome.error(),
+                    failed,
+                    wait.get().toMillis());
         } else {
             exchange.setProperty(NEXT, "dead-letter");
         }

@@ -42,7 +42,8 @@ public final class WebhookBackoff {
      * @param totalBudget how long after its creation a delivery is still retried
      */
     public WebhookBackoff(Duration firstDelay, Duration maxDelay, Duration totalBudget) {
-        this(firstDelay, maxDelay, totalBudget, () -> ThreadLocalRandom.current().nextDouble());
+        this(firstDelay, maxDelay, totalBudget, () -> ThreadLocalRandom.current()
+                .nextDouble());
     }
 
     /** @param random values in [0, 1) that place each wait in its jitter range; fixed in tests */

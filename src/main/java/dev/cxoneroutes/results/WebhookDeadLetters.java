@@ -31,14 +31,19 @@ public class WebhookDeadLetters {
         WebhookDelivery delivery = WebhookDelivery.fromJson(deliveryJson);
         file.append(DeadLetter.of(delivery, clock.instant()));
         metrics.webhookDeadLettered();
-        LOG.warn("CTI webhook gave up after {} attempts ({}): {}; written to {}",
-                delivery.attempts(), delivery.lastError(), delivery, file.file());
+        LOG.warn(
+                "CTI webhook gave up after {} attempts ({}): {}; written to {}",
+                delivery.attempts(),
+                delivery.lastError(),
+                delivery,
+                file.file());
     }
 
     /** A delivery the broker would not take: kept as a dead letter so that it can be replayed. */
     public void unqueued(Exchange exchange) throws IOException {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        WebhookDelivery delivery = WebhookDelivery.fromJson(exchange.getMessage().getBody(String.class))
+        WebhookDelivery delivery = WebhookDelivery.fromJson(
+                        exchange.getMessage().getBody(String.class))
                 .afterFailedAttempt("could not be queued ("
                         + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")");
         append(delivery.toJson());

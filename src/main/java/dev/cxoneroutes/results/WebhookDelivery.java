@@ -37,9 +37,9 @@ public record WebhookDelivery(
         String url,
         String body,
         @JsonProperty("created_at")
-        @JsonSerialize(using = EventTimestamps.Serializer.class)
-        @JsonDeserialize(using = EventTimestamps.Deserializer.class)
-        Instant createdAt,
+                @JsonSerialize(using = EventTimestamps.Serializer.class)
+                @JsonDeserialize(using = EventTimestamps.Deserializer.class)
+                Instant createdAt,
         int attempts,
         @JsonProperty("last_error") String lastError) {
 

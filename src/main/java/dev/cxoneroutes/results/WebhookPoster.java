@@ -64,7 +64,8 @@ public class WebhookPoster {
         } catch (IllegalArgumentException badUrl) {
             return Outcome.failed("the URL is not a valid http(s) URL");
         }
-        CompletableFuture<HttpResponse<Void>> exchange = http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
+        CompletableFuture<HttpResponse<Void>> exchange =
+                http.sendAsync(request, HttpResponse.BodyHandlers.discarding());
         try {
             int status = exchange.get(timeout.toMillis(), TimeUnit.MILLISECONDS).statusCode();
             return status / 100 == 2 ? Outcome.ok() : Outcome.failed("HTTP " + status);

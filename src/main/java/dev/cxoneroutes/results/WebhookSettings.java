@@ -59,7 +59,7 @@ public record WebhookSettings(
 
     @Override
     public String toString() {
-        return "WebhookSettings[urls=" + urls.size() + ", signed=" + signer.isPresent() + ", " + backoff
-                + ", timeout=" + timeout + ", concurrency=" + concurrency + ", queue=" + queue + "]";
+        return "WebhookSettings[urls=" + urls.size() + ", signed=" + signer.isPresent() + ", " + backoff + ", timeout="
+                + timeout + ", concurrency=" + concurrency + ", queue=" + queue + "]";
     }
 }

@@ -27,7 +27,8 @@ public class SandboxCxone extends ServiceSupport {
 
     @Override
     protected void doStart() {
-        WireMockConfiguration config = options().bindAddress("127.0.0.1").dynamicPort().containerThreads(40);
+        WireMockConfiguration config =
+                options().bindAddress("127.0.0.1").dynamicPort().containerThreads(40);
         if (Files.isDirectory(Path.of(FOLDER, "mappings"))) {
             config.usingFilesUnderDirectory(FOLDER);
         } else {
@@ -36,7 +37,8 @@ public class SandboxCxone extends ServiceSupport {
         config.globalTemplating(true);
         server = new WireMockServer(config);
         server.start();
-        LOG.warn("""
+        LOG.warn(
+                """
 
                 ************************************************************************
                 *  SANDBOX MODE: CXONE_BASE_URL is not set.                            *

@@ -41,8 +41,10 @@ class IdempotencyTest {
 
     @Test
     void a_repeat_gets_the_first_answer_again_without_a_second_guest_session() {
-        HttpResponse<String> first = service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "call-1");
-        HttpResponse<String> repeat = service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "call-1");
+        HttpResponse<String> first =
+                service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "call-1");
+        HttpResponse<String> repeat =
+                service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "call-1");
 
         assertThat(first.statusCode()).isEqualTo(200);
         assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
@@ -64,26 +66,37 @@ class IdempotencyTest {
 
     @Test
     void duplicates_sent_at_the_same_moment_create_one_guest_session() throws Exception {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).willReturn(aResponse()
-                .withStatus(201)
-                .withFixedDelay(500)
-                .withBody("{\"id\":\"g-once\",\"url\":\"https://chat.example/once\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
+        cxone.server()
+                .stubFor(
+                        post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                                .willReturn(
+                                        aResponse()
+                                                .withStatus(201)
+                                                .withFixedDelay(500)
+                                                .withBody(
+                                                        "{\"id\":\"g-once\",\"url\":\"https://chat.example/once\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
         ExecutorService callers = Executors.newFixedThreadPool(10);
         CountDownLatch ready = new CountDownLatch(10);
         try {
             List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> {
-                    ready.countDown();
-                    awaitQuietly(ready);
-                    return service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "same-moment");
-                }, callers));
+                answers.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            ready.countDown();
+                            awaitQuietly(ready);
+                            return service.postJson(
+                                    PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "same-moment");
+                        },
+                        callers));
             }
-            List<HttpResponse<String>> responses = answers.stream().map(CompletableFuture::join).toList();
+            List<HttpResponse<String>> responses =
+                    answers.stream().map(CompletableFuture::join).toList();
 
             assertThat(responses).allSatisfy(r -> assertThat(r.statusCode()).isEqualTo(200));
             assertThat(responses.stream().map(HttpResponse::body).distinct()).hasSize(1);
-            assertThat(responses.stream().filter(r -> r.headers().firstValue("Idempotent-Replayed").isPresent()))
+            assertThat(responses.stream().filter(r -> r.headers()
+                            .firstValue("Idempotent-Replayed")
+                            .isPresent()))
                     .hasSize(9);
             assertThat(guestCalls()).isEqualTo(1);
         } finally {
@@ -93,16 +106,25 @@ class IdempotencyTest {
 
     @Test
     void a_failed_first_attempt_is_not_replayed() {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).inScenario("flaky")
-                .whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(422).withBody("{\"message\":\"try later\"}"))
-                .willSetStateTo("ok"));
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).inScenario("flaky")
-                .whenScenarioStateIs("ok")
-                .willReturn(aResponse().withStatus(201).withBody("{\"id\":\"g2\",\"url\":\"u\",\"state\":\"new\"}")));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .inScenario("flaky")
+                        .whenScenarioStateIs(STARTED)
+                        .willReturn(aResponse().withStatus(422).withBody("{\"message\":\"try later\"}"))
+                        .willSetStateTo("ok"));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .inScenario("flaky")
+                        .whenScenarioStateIs("ok")
+                        .willReturn(aResponse()
+                                .withStatus(201)
+                                .withBody("{\"id\":\"g2\",\"url\":\"u\",\"state\":\"new\"}")));
 
-        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "k-fail").statusCode()).isEqualTo(502);
-        HttpResponse<String> second = service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "k-fail");
+        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "k-fail")
+                        .statusCode())
+                .isEqualTo(502);
+        HttpResponse<String> second =
+                service.postJson(PATH, BODY, "X-API-Key", "test-key-1", "Idempotency-Key", "k-fail");
 
         assertThat(second.statusCode()).isEqualTo(200);
         assertThat(second.headers().firstValue("Idempotent-Replayed")).isEmpty();

@@ -27,7 +27,8 @@ class IdempotentReplayTest {
         Exchange again = exchange(null, "body-key");
         replay.claim(again);
 
-        assertThat(again.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)).isTrue();
+        assertThat(again.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .isTrue();
         assertThat(again.getMessage().getBody(String.class)).isEqualTo("{\"first\":true}");
     }
 
@@ -40,8 +41,10 @@ class IdempotentReplayTest {
         Exchange bodyKeyOnly = exchange(null, "body-key");
         replay.claim(bodyKeyOnly);
 
-        assertThat(sameHeader.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)).isTrue();
-        assertThat(bodyKeyOnly.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)).isFalse();
+        assertThat(sameHeader.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .isTrue();
+        assertThat(bodyKeyOnly.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .isFalse();
     }
 
     @Test
@@ -52,7 +55,8 @@ class IdempotentReplayTest {
         handoff.setProperty(ExchangeKeys.OPERATION, "handoff");
         replay.claim(handoff);
 
-        assertThat(handoff.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)).isFalse();
+        assertThat(handoff.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .isFalse();
     }
 
     /** A first request that claims, completes with 200 and is remembered. */

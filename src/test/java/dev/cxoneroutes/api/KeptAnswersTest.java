@@ -40,7 +40,9 @@ class KeptAnswersTest {
         clock.advance(Duration.ofHours(2));
         assertThat(answers.find("k")).isEmpty();
         answers.put("other", new StoredAnswer(200, "{}"));
-        assertThat(answers.size()).as("the expired answer is dropped by the next put").isEqualTo(1);
+        assertThat(answers.size())
+                .as("the expired answer is dropped by the next put")
+                .isEqualTo(1);
     }
 
     @Test

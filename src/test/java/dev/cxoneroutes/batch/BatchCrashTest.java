@@ -54,8 +54,11 @@ class BatchCrashTest {
     void start() throws IOException {
         cxone = new CxoneStub();
         // Slow enough that the file is still running when the test kills the service.
-        cxone.stubBridge(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                .withBody(CxoneStub.BRIDGE_ANSWER).withFixedDelay(20));
+        cxone.stubBridge(aResponse()
+                .withStatus(200)
+                .withHeader("Content-Type", "application/json")
+                .withBody(CxoneStub.BRIDGE_ANSWER)
+                .withFixedDelay(20));
         dataDirectory = Files.createTempDirectory("cxone-routes-crash");
     }
 
@@ -71,8 +74,10 @@ class BatchCrashTest {
     void a_file_interrupted_by_kill_9_is_finished_after_restart_without_bridging_any_line_twice() throws Exception {
         StringBuilder content = new StringBuilder();
         for (int n = 1; n <= LINES; n++) {
-            content.append("{\"callId\":\"crash-").append(n)
-                    .append("\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"transfer\"}\n");
+            content.append("{\"callId\":\"crash-")
+                    .append(n)
+                    .append(
+                            "\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"transfer\"}\n");
         }
         Path inbox = Files.createDirectories(dataDirectory.resolve("inbox/bridge"));
         Files.writeString(inbox.resolve(FILE + ".tmp"), content);
@@ -86,16 +91,20 @@ class BatchCrashTest {
         int requestsBeforeRestart = bridgeRequests().size();
 
         service = startService("second-run");
-        await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(dataDirectory.resolve("processed/bridge/" + FILE)));
+        await().atMost(Duration.ofSeconds(180))
+                .until(() -> Files.exists(dataDirectory.resolve("processed/bridge/" + FILE)));
 
         Map<Integer, JsonNode> byLine = readResults(results);
         assertThat(Files.readAllLines(results)).hasSize(LINES);
         assertThat(byLine.keySet()).hasSize(LINES).allMatch(n -> n >= 1 && n <= LINES);
         assertThat(finishedBeforeKill.size()).as("killed mid-file").isBetween(300, LINES - 1);
-        assertThat(bridgeRequests().size()).as("lines were sent after the restart").isGreaterThan(requestsBeforeRestart);
+        assertThat(bridgeRequests().size())
+                .as("lines were sent after the restart")
+                .isGreaterThan(requestsBeforeRestart);
 
         Map<String, Long> requestsPerId = bridgeRequests().stream()
-                .collect(Collectors.groupingBy(e -> e.getRequest().getHeader("X-CXone-Request-ID"), Collectors.counting()));
+                .collect(Collectors.groupingBy(
+                        e -> e.getRequest().getHeader("X-CXone-Request-ID"), Collectors.counting()));
         assertThat(requestsPerId.values()).as("no line reached CXone twice").allMatch(count -> count == 1);
 
         List<Integer> unknown = new ArrayList<>();
@@ -107,13 +116,17 @@ class BatchCrashTest {
                 assertThat(requests).as("line %d succeeded", entry.getKey()).isEqualTo(1);
                 assertThat(result.path("call_id").asText()).isEqualTo("crash-" + entry.getKey());
             } else {
-                assertThat(result.path("code").asText()).as("line %d: %s", entry.getKey(), result).isEqualTo("OUTCOME_UNKNOWN");
+                assertThat(result.path("code").asText())
+                        .as("line %d: %s", entry.getKey(), result)
+                        .isEqualTo("OUTCOME_UNKNOWN");
                 assertThat(finishedBeforeKill).doesNotContain(entry.getKey());
                 unknown.add(entry.getKey());
                 unknownThatReachedCxone += requests;
             }
         }
-        assertThat(unknown.size()).as("only lines in flight at the kill are unknown").isLessThanOrEqualTo(CONCURRENCY);
+        assertThat(unknown.size())
+                .as("only lines in flight at the kill are unknown")
+                .isLessThanOrEqualTo(CONCURRENCY);
         long succeeded = LINES - unknown.size();
         assertThat((long) bridgeRequests().size()).isEqualTo(succeeded + unknownThatReachedCxone);
     }
@@ -122,7 +135,8 @@ class BatchCrashTest {
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 Application.class.getName());
         Map<String, String> env = builder.environment();
         env.put("CXONE_BASE_URL", cxone.baseUrl());
@@ -150,7 +164,9 @@ class BatchCrashTest {
         for (String line : Files.readAllLines(results)) {
             JsonNode result = json.readTree(line);
             JsonNode earlier = byLine.put(result.path("line").asInt(), result);
-            assertThat(earlier).as("a second result for line %d", result.path("line").asInt()).isNull();
+            assertThat(earlier)
+                    .as("a second result for line %d", result.path("line").asInt())
+                    .isNull();
         }
         return byLine;
     }

@@ -31,11 +31,15 @@ class BatchShutdownTest {
     @Test
     void a_file_cut_short_by_a_stop_stays_in_the_inbox_and_is_finished_by_the_next_start() throws Exception {
         try (CxoneStub cxone = new CxoneStub()) {
-            cxone.stubBridge(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
-                    .withBody(CxoneStub.BRIDGE_ANSWER).withFixedDelay(20));
+            cxone.stubBridge(aResponse()
+                    .withStatus(200)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(CxoneStub.BRIDGE_ANSWER)
+                    .withFixedDelay(20));
             Map<String, String> settings = cxone.liveSettings();
             settings.put("batch.concurrency", "4");
-            settings.put("data.dir", Files.createTempDirectory("cxone-routes-stop").toString());
+            settings.put(
+                    "data.dir", Files.createTempDirectory("cxone-routes-stop").toString());
             Path data = Path.of(settings.get("data.dir"));
             Path inbox = Files.createDirectories(data.resolve("inbox/bridge"));
             StringBuilder content = new StringBuilder();
@@ -46,8 +50,11 @@ class BatchShutdownTest {
             Path results = data.resolve("outbox/bridge/stop.jsonl.results.jsonl");
 
             try (RunningService first = RunningService.start(settings)) {
-                Files.move(inbox.resolve("stop.jsonl.tmp"), inbox.resolve("stop.jsonl"), StandardCopyOption.ATOMIC_MOVE);
-                await().atMost(Duration.ofSeconds(60)).until(() -> Files.exists(results) && Files.readAllLines(results).size() >= 100);
+                Files.move(
+                        inbox.resolve("stop.jsonl.tmp"), inbox.resolve("stop.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> Files.exists(results)
+                                && Files.readAllLines(results).size() >= 100);
             }
 
             assertThat(inbox.resolve("stop.jsonl")).exists();
@@ -57,18 +64,24 @@ class BatchShutdownTest {
             assertThat(resultsAtStop).isLessThan(LINES);
 
             try (RunningService second = RunningService.start(settings)) {
-                await().atMost(Duration.ofSeconds(120)).until(() -> Files.exists(data.resolve("processed/bridge/stop.jsonl")));
+                await().atMost(Duration.ofSeconds(120))
+                        .until(() -> Files.exists(data.resolve("processed/bridge/stop.jsonl")));
             }
 
             List<String> lines = Files.readAllLines(results);
             Map<Integer, JsonNode> byLine = new HashMap<>();
             for (String line : lines) {
                 JsonNode result = json.readTree(line);
-                assertThat(byLine.put(result.path("line").asInt(), result)).as("one result per line").isNull();
+                assertThat(byLine.put(result.path("line").asInt(), result))
+                        .as("one result per line")
+                        .isNull();
             }
             assertThat(byLine).hasSize(LINES);
-            assertThat(byLine.values()).allSatisfy(result -> assertThat(result.path("status").asText().equals("success")
-                    || result.path("code").asText().equals("OUTCOME_UNKNOWN")).as(result.toString()).isTrue());
+            assertThat(byLine.values()).allSatisfy(result -> assertThat(
+                            result.path("status").asText().equals("success")
+                                    || result.path("code").asText().equals("OUTCOME_UNKNOWN"))
+                    .as(result.toString())
+                    .isTrue());
             Map<String, Long> requestsPerCall = cxone.server().getAllServeEvents().stream()
                     .filter(e -> e.getRequest().getUrl().matches(CxoneStub.BRIDGE_PATH_PATTERN))
                     .collect(Collectors.groupingBy(e -> e.getRequest().getUrl(), Collectors.counting()));

@@ -59,7 +59,8 @@ class DropFolderTest {
     }
 
     static String command(String callId) {
-        return "{\"callId\":\"" + callId + "\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"transfer\"}";
+        return "{\"callId\":\"" + callId
+                + "\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"transfer\"}";
     }
 
     @Test
@@ -90,7 +91,8 @@ class DropFolderTest {
         List<JsonNode> results = results("thousand.jsonl");
         int skipped = 10 + 10; // blank (n % 100) and comment (n % 50, not % 100) lines
         assertThat(results).hasSize(1000 - skipped);
-        Map<Integer, JsonNode> byLine = results.stream().collect(Collectors.toMap(r -> r.path("line").asInt(), r -> r));
+        Map<Integer, JsonNode> byLine =
+                results.stream().collect(Collectors.toMap(r -> r.path("line").asInt(), r -> r));
         assertThat(byLine).hasSize(1000 - skipped); // exactly one result per line
         assertThat(byLine.keySet()).noneMatch(n -> n % 50 == 0);
         expectedErrors.forEach((n, code) -> {
@@ -98,11 +100,16 @@ class DropFolderTest {
             assertThat(byLine.get(n).path("status").asInt()).isEqualTo(400);
         });
         JsonNode sample = byLine.get(1);
-        assertThat(sample.fieldNames()).toIterable()
-                .containsExactly("line", "status", "request_id", "call_id", "status_code", "latency_ms", "attempts", "data");
+        assertThat(sample.fieldNames())
+                .toIterable()
+                .containsExactly(
+                        "line", "status", "request_id", "call_id", "status_code", "latency_ms", "attempts", "data");
         assertThat(sample.path("call_id").asText()).isEqualTo("call-1");
-        assertThat(results.stream().filter(r -> "success".equals(r.path("status").asText()))).hasSize(valid);
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isEqualTo(valid);
+        assertThat(results.stream()
+                        .filter(r -> "success".equals(r.path("status").asText())))
+                .hasSize(valid);
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isEqualTo(valid);
         assertThat(Files.readString(processed)).isEqualTo(String.join("\n", lines) + "\n");
         assertThat(inbox.resolve("thousand.jsonl")).doesNotExist();
 
@@ -125,9 +132,12 @@ class DropFolderTest {
 
         assertThat(inbox.resolve(".hidden.jsonl")).exists();
         assertThat(inbox.resolve("half-written.jsonl.tmp")).exists();
-        assertThat(service.dataDirectory().resolve("outbox/bridge/.hidden.jsonl.results.jsonl")).doesNotExist();
-        assertThat(service.dataDirectory().resolve("outbox/bridge/half-written.jsonl.tmp.results.jsonl")).doesNotExist();
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("(hidden|tmp)"))))).isZero();
+        assertThat(service.dataDirectory().resolve("outbox/bridge/.hidden.jsonl.results.jsonl"))
+                .doesNotExist();
+        assertThat(service.dataDirectory().resolve("outbox/bridge/half-written.jsonl.tmp.results.jsonl"))
+                .doesNotExist();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("(hidden|tmp)")))))
+                .isZero();
     }
 
     @Test
@@ -142,25 +152,38 @@ class DropFolderTest {
 
         Path report = service.dataDirectory().resolve("failed/bridge/latin1.jsonl.error.txt");
         await().atMost(FILE_WAIT).until(() -> Files.exists(report));
-        assertThat(Files.readString(report)).contains("not valid UTF-8").contains("line 2").contains("No line was processed");
-        assertThat(service.dataDirectory().resolve("outbox/bridge/latin1.jsonl.results.jsonl")).doesNotExist();
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(Files.readString(report))
+                .contains("not valid UTF-8")
+                .contains("line 2")
+                .contains("No line was processed");
+        assertThat(service.dataDirectory().resolve("outbox/bridge/latin1.jsonl.results.jsonl"))
+                .doesNotExist();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
         assertThat(batch("latin1.jsonl").path("state").asText()).isEqualTo("failed");
     }
 
     @Test
     void resumes_an_interrupted_file_without_resending_what_was_sent() throws Exception {
         // What a crash leaves: lines 1-2 have results, 3 was sent but has none, 4-5 were never sent.
-        String content = String.join("\n", command("r1"), command("r2"), command("r3"), command("r4"),
-                "{\"requestId\":\"crm-r5\"," + command("r5").substring(1)) + "\n";
+        String content = String.join(
+                        "\n",
+                        command("r1"),
+                        command("r2"),
+                        command("r3"),
+                        command("r4"),
+                        "{\"requestId\":\"crm-r5\"," + command("r5").substring(1))
+                + "\n";
         Path scratch = Files.createTempFile("resume", ".jsonl");
         Files.writeString(scratch, content);
         String sha256 = DropFileScan.sha256OfUtf8Text(scratch);
         Path results = service.dataDirectory().resolve("outbox/bridge/resume.jsonl.results.jsonl");
         Files.createDirectories(results.getParent());
-        Files.writeString(results, "{\"line\":1,\"status\":\"success\",\"call_id\":\"r1\"}\n"
-                + "{\"line\":2,\"status\":400,\"code\":\"CXONE_REJECTED\"}\n"
-                + "{\"line\":4,\"sta"); // a write cut short by a power cut
+        Files.writeString(
+                results,
+                "{\"line\":1,\"status\":\"success\",\"call_id\":\"r1\"}\n"
+                        + "{\"line\":2,\"status\":400,\"code\":\"CXONE_REJECTED\"}\n"
+                        + "{\"line\":4,\"sta"); // a write cut short by a power cut
         Path journal = service.dataDirectory().resolve("state/bridge-batch/resume.jsonl.inflight");
         Files.createDirectories(journal.getParent());
         Files.writeString(journal, "# sha256=" + sha256 + "\n1\n2\n3\n");
@@ -174,8 +197,10 @@ class DropFolderTest {
         assertThat(byLine.get(3).path("code").asText()).isEqualTo("OUTCOME_UNKNOWN");
         assertThat(byLine.get(4).path("status").asText()).isEqualTo("success");
         assertThat(byLine.get(5).path("request_id").asText()).isEqualTo("crm-r5");
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("r[123]"))))).isZero();
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("r[45]"))))).isEqualTo(2);
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("r[123]")))))
+                .isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("r[45]")))))
+                .isEqualTo(2);
         JsonNode status = batch("resume.jsonl");
         assertThat(status.path("succeeded").asInt()).isEqualTo(3); // 1, 4, 5
         assertThat(status.path("failed").asInt()).isEqualTo(2); // 2, 3
@@ -197,16 +222,19 @@ class DropFolderTest {
 
     private List<JsonNode> results(String name) throws IOException {
         List<JsonNode> parsed = new ArrayList<>();
-        for (String line : Files.readAllLines(service.dataDirectory().resolve("outbox/bridge").resolve(name + ".results.jsonl"))) {
+        for (String line : Files.readAllLines(
+                service.dataDirectory().resolve("outbox/bridge").resolve(name + ".results.jsonl"))) {
             parsed.add(json.readTree(line));
         }
         return parsed;
     }
 
     private JsonNode batch(String name) throws IOException {
-        HttpResponse<String> response = RunningService.send(java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create(service.url("/api/v1/batches")))
-                .header("X-API-Key", "test-key-1").GET().build());
+        HttpResponse<String> response = RunningService.send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create(service.url("/api/v1/batches")))
+                        .header("X-API-Key", "test-key-1")
+                        .GET()
+                        .build());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         for (JsonNode entry : json.readTree(response.body())) {
             if (entry.path("file").asText().equals(name)) {

@@ -28,10 +28,12 @@ class BridgeApiTest {
     static final String CALL_ID = "call-42_A";
     static final String PATH = "/api/v1/calls/" + CALL_ID + "/bridge";
     static final String KEY = "test-key-1";
-    static final String VALID = """
+    static final String VALID =
+            """
             {"targets":[{"type":"phone","value":"+15551234567"},{"type":"phone","value":"4930123456"}],
              "direction":"consult","bridgeMatrix":[{"source":0,"target":1},{"source":2,"target":0}],"dtmf":"INFO"}""";
-    static final String MINIMAL = """
+    static final String MINIMAL =
+            """
             {"targets":[{"type":"phone","value":"+15551234567"}],"direction":"transfer"}""";
 
     final ObjectMapper json = new ObjectMapper();
@@ -56,26 +58,35 @@ class BridgeApiTest {
         assertThat(response.headers().firstValue("X-Request-ID")).hasValue("req-b1");
         assertThat(response.headers().firstValue("Content-Type")).hasValue("application/json");
         ObjectNode body = (ObjectNode) json.readTree(response.body());
-        assertThat(body.fieldNames()).toIterable()
+        assertThat(body.fieldNames())
+                .toIterable()
                 .containsExactly("status", "request_id", "call_id", "status_code", "latency_ms", "attempts", "data");
         assertThat(body.path("latency_ms").isNumber()).as(response.body()).isTrue();
         assertThat(body.path("latency_ms").asDouble()).isNotNegative();
         body.remove("latency_ms");
-        assertThat(body).isEqualTo(json.readTree("""
+        assertThat(body)
+                .isEqualTo(json.readTree(
+                        """
                 {"status":"success","request_id":"req-b1","call_id":"call-42_A","status_code":200,"attempts":1,
-                 "data":%s}""".formatted(CxoneStub.BRIDGE_ANSWER)));
+                 "data":%s}"""
+                                .formatted(CxoneStub.BRIDGE_ANSWER)));
     }
 
     @Test
     void sends_cxone_exactly_the_contract_bridge_payload() {
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "req-b2");
 
-        cxone.server().verify(1, postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath(CALL_ID)))
-                .withHeader("Authorization", equalTo("Bearer tok-1"))
-                .withHeader("X-CXone-Request-ID", equalTo("req-b2"))
-                .withHeader("Content-Type", equalTo("application/json"))
-                .withoutHeader("X-API-Key")
-                .withRequestBody(equalToJson("""
+        cxone.server()
+                .verify(
+                        1,
+                        postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath(CALL_ID)))
+                                .withHeader("Authorization", equalTo("Bearer tok-1"))
+                                .withHeader("X-CXone-Request-ID", equalTo("req-b2"))
+                                .withHeader("Content-Type", equalTo("application/json"))
+                                .withoutHeader("X-API-Key")
+                                .withRequestBody(
+                                        equalToJson(
+                                                """
                         {"callId":"call-42_A",
                          "targets":[{"type":"phone","value":"+15551234567"},{"type":"phone","value":"4930123456"}],
                          "direction":"consult",
@@ -88,44 +99,63 @@ class BridgeApiTest {
         HttpResponse<String> response = service.postJson(PATH, MINIMAL, "X-API-Key", KEY);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        cxone.server().verify(1, postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath(CALL_ID)))
-                .withRequestBody(equalToJson("""
+        cxone.server()
+                .verify(
+                        1,
+                        postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath(CALL_ID)))
+                                .withRequestBody(
+                                        equalToJson(
+                                                """
                         {"callId":"call-42_A","targets":[{"type":"phone","value":"+15551234567"}],
                          "direction":"transfer","bridgeMatrix":[],"dtmf":"RFC2833"}""")));
     }
 
     @Test
     void accepts_a_body_repeating_the_path_call_id() {
-        HttpResponse<String> response = service.postJson(PATH,
-                "{\"callId\":\"call-42_A\"," + MINIMAL.substring(1), "X-API-Key", KEY);
+        HttpResponse<String> response =
+                service.postJson(PATH, "{\"callId\":\"call-42_A\"," + MINIMAL.substring(1), "X-API-Key", KEY);
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
     }
 
     @Test
     void reports_every_invalid_field_at_once_without_calling_cxone() throws Exception {
-        HttpResponse<String> response = service.postJson(PATH, """
+        HttpResponse<String> response = service.postJson(
+                PATH,
+                """
                 {"targets":[{"type":"phone","value":"+15551234567"},{"type":"sip","value":"+15551234567"},
                             {"type":"phone","value":"+1"}],
                  "direction":"sideways","bridgeMatrix":[{"source":"zero","target":1},{"source":0,"target":4}],
-                 "dtmf":"TONE"}""", "X-API-Key", KEY);
+                 "dtmf":"TONE"}""",
+                "X-API-Key",
+                KEY);
 
         JsonNode problem = assertProblem(response, 400, "INVALID_REQUEST");
-        assertThat(fields(response)).containsExactly(
-                "bridgeMatrix[0].source", "bridgeMatrix[1].target", "direction", "dtmf", "targets[1].type", "targets[2].value");
+        assertThat(fields(response))
+                .containsExactly(
+                        "bridgeMatrix[0].source",
+                        "bridgeMatrix[1].target",
+                        "direction",
+                        "dtmf",
+                        "targets[1].type",
+                        "targets[2].value");
         assertThat(response.body()).doesNotContain("5551234567");
         assertThat(problem.path("errors").findValuesAsText("message")).allMatch(m -> !m.isBlank());
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
     }
 
     @Test
     void rejects_nine_legs_naming_targets() throws Exception {
         StringBuilder targets = new StringBuilder();
         for (int i = 0; i < 8; i++) {
-            targets.append(i == 0 ? "" : ",").append("{\"type\":\"phone\",\"value\":\"+1555000000").append(i).append("\"}");
+            targets.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"phone\",\"value\":\"+1555000000")
+                    .append(i)
+                    .append("\"}");
         }
-        HttpResponse<String> response = service.postJson(PATH,
-                "{\"targets\":[" + targets + "],\"direction\":\"outbound\"}", "X-API-Key", KEY);
+        HttpResponse<String> response =
+                service.postJson(PATH, "{\"targets\":[" + targets + "],\"direction\":\"outbound\"}", "X-API-Key", KEY);
 
         assertProblem(response, 400, "INVALID_REQUEST");
         assertThat(fields(response)).containsExactly("targets");
@@ -134,22 +164,25 @@ class BridgeApiTest {
     @Test
     void rejects_an_invalid_call_id_in_the_path_naming_call_id() throws Exception {
         for (String callId : List.of("call.42", "c".repeat(65))) {
-            HttpResponse<String> response = service.postJson("/api/v1/calls/" + callId + "/bridge", MINIMAL, "X-API-Key", KEY);
+            HttpResponse<String> response =
+                    service.postJson("/api/v1/calls/" + callId + "/bridge", MINIMAL, "X-API-Key", KEY);
 
             assertProblem(response, 400, "INVALID_REQUEST");
             assertThat(fields(response)).as(callId).containsExactly("callId");
         }
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
     }
 
     @Test
     void rejects_a_body_naming_another_call_together_with_other_errors() throws Exception {
-        HttpResponse<String> response = service.postJson(PATH,
-                "{\"callId\":\"call-43\",\"targets\":[],\"direction\":\"transfer\"}", "X-API-Key", KEY);
+        HttpResponse<String> response = service.postJson(
+                PATH, "{\"callId\":\"call-43\",\"targets\":[],\"direction\":\"transfer\"}", "X-API-Key", KEY);
 
         assertProblem(response, 400, "INVALID_REQUEST");
         assertThat(fields(response)).containsExactly("callId", "targets");
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
     }
 
     @Test
@@ -158,26 +191,36 @@ class BridgeApiTest {
 
         assertProblem(response, 400, "INVALID_REQUEST");
         assertThat(fields(response)).containsExactly("callId");
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
     }
 
     @Test
     void rejects_malformed_json_and_other_media_types() throws Exception {
         assertProblem(service.postJson(PATH, "{\"targets\":", "X-API-Key", KEY), 400, "MALFORMED_JSON");
-        assertProblem(service.post(PATH, "application/x-www-form-urlencoded", "direction=inbound", "X-API-Key", KEY),
-                415, "UNSUPPORTED_MEDIA_TYPE");
+        assertProblem(
+                service.post(PATH, "application/x-www-form-urlencoded", "direction=inbound", "X-API-Key", KEY),
+                415,
+                "UNSUPPORTED_MEDIA_TYPE");
         assertProblem(service.postJson(PATH, MINIMAL), 401, "UNAUTHORIZED");
     }
 
     @Test
     void retries_a_429_and_reports_two_attempts() throws Exception {
-        cxone.server().stubFor(post(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))
-                .inScenario("rate limited once").whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(429))
-                .willSetStateTo("recovered"));
-        cxone.server().stubFor(post(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))
-                .inScenario("rate limited once").whenScenarioStateIs("recovered")
-                .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(CxoneStub.BRIDGE_ANSWER)));
+        cxone.server()
+                .stubFor(post(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))
+                        .inScenario("rate limited once")
+                        .whenScenarioStateIs(Scenario.STARTED)
+                        .willReturn(aResponse().withStatus(429))
+                        .willSetStateTo("recovered"));
+        cxone.server()
+                .stubFor(post(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))
+                        .inScenario("rate limited once")
+                        .whenScenarioStateIs("recovered")
+                        .willReturn(aResponse()
+                                .withStatus(200)
+                                .withHeader("Content-Type", "application/json")
+                                .withBody(CxoneStub.BRIDGE_ANSWER)));
 
         HttpResponse<String> response = service.postJson(PATH, MINIMAL, "X-API-Key", KEY, "X-Request-ID", "req-b429");
 
@@ -188,7 +231,8 @@ class BridgeApiTest {
         assertThat(body.path("data")).isEqualTo(json.readTree(CxoneStub.BRIDGE_ANSWER));
         // Both attempts are the same request to CXone.
         assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath(CALL_ID)))
-                .withHeader("X-CXone-Request-ID", equalTo("req-b429")))).isEqualTo(2);
+                        .withHeader("X-CXone-Request-ID", equalTo("req-b429"))))
+                .isEqualTo(2);
     }
 
     @Test
@@ -201,13 +245,16 @@ class BridgeApiTest {
 
         assertProblem(response, 503, "CXONE_UNAVAILABLE");
         assertThat(response.headers().firstValue("Retry-After")).isPresent();
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isEqualTo(4);
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isEqualTo(4);
     }
 
     @Test
     void replays_a_repeated_idempotency_key_without_bridging_twice() throws Exception {
-        HttpResponse<String> first = service.postJson(PATH, MINIMAL, "X-API-Key", KEY, "Idempotency-Key", "bridge-key-1");
-        HttpResponse<String> again = service.postJson(PATH, MINIMAL, "X-API-Key", KEY, "Idempotency-Key", "bridge-key-1");
+        HttpResponse<String> first =
+                service.postJson(PATH, MINIMAL, "X-API-Key", KEY, "Idempotency-Key", "bridge-key-1");
+        HttpResponse<String> again =
+                service.postJson(PATH, MINIMAL, "X-API-Key", KEY, "Idempotency-Key", "bridge-key-1");
 
         assertReplayed(first, again);
     }
@@ -227,7 +274,8 @@ class BridgeApiTest {
         assertThat(again.statusCode()).isEqualTo(200);
         assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
         assertThat(json.readTree(again.body())).isEqualTo(json.readTree(first.body()));
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isEqualTo(1);
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isEqualTo(1);
     }
 
     private JsonNode assertProblem(HttpResponse<String> response, int status, String code) throws Exception {
@@ -235,8 +283,12 @@ class BridgeApiTest {
         JsonNode problem = json.readTree(response.body());
         assertThat(problem.path("code").asText()).isEqualTo(code);
         assertThat(problem.path("status").asInt()).isEqualTo(status);
-        assertThat(problem.path("request_id").asText()).isEqualTo(response.headers().firstValue("X-Request-ID").orElseThrow());
-        assertThat(response.body()).doesNotContain("Exception").doesNotContain("at dev.").doesNotContain("at org.");
+        assertThat(problem.path("request_id").asText())
+                .isEqualTo(response.headers().firstValue("X-Request-ID").orElseThrow());
+        assertThat(response.body())
+                .doesNotContain("Exception")
+                .doesNotContain("at dev.")
+                .doesNotContain("at org.");
         return problem;
     }
 

@@ -34,16 +34,21 @@ class BridgeCommandValidationTest {
 
     @Test
     void accepts_a_complete_command() {
-        BridgeCommand command = new BridgeCommand("call_42-A", List.of(PHONE, new BridgeTarget("phone", "4930123456")),
-                "consult", List.of(new BridgeMatrixEntry(0, 1), new BridgeMatrixEntry(1, 2), new BridgeMatrixEntry(2, 0)),
-                "INFO", "req-1");
+        BridgeCommand command = new BridgeCommand(
+                "call_42-A",
+                List.of(PHONE, new BridgeTarget("phone", "4930123456")),
+                "consult",
+                List.of(new BridgeMatrixEntry(0, 1), new BridgeMatrixEntry(1, 2), new BridgeMatrixEntry(2, 0)),
+                "INFO",
+                "req-1");
 
         assertThat(errors(command)).isEmpty();
     }
 
     @Test
     void accepts_a_command_without_the_optional_fields() {
-        assertThat(errors(new BridgeCommand("c1", List.of(PHONE), "outbound", null, null, null))).isEmpty();
+        assertThat(errors(new BridgeCommand("c1", List.of(PHONE), "outbound", null, null, null)))
+                .isEmpty();
     }
 
     @Test
@@ -69,20 +74,25 @@ class BridgeCommandValidationTest {
 
     @Test
     void accepts_only_phone_targets() {
-        assertThat(fields(withTargets(List.of(PHONE, new BridgeTarget("sip", "+15551234567"))))).containsExactly("targets[1].type");
-        assertThat(fields(withTargets(List.of(new BridgeTarget(null, "+15551234567"))))).containsExactly("targets[0].type");
+        assertThat(fields(withTargets(List.of(PHONE, new BridgeTarget("sip", "+15551234567")))))
+                .containsExactly("targets[1].type");
+        assertThat(fields(withTargets(List.of(new BridgeTarget(null, "+15551234567")))))
+                .containsExactly("targets[0].type");
     }
 
     @Test
     void accepts_e164_numbers_with_or_without_plus() {
         for (String number : List.of("+15551234567", "15551234567", "+12", "+123456789012345")) {
-            assertThat(errors(withTargets(List.of(new BridgeTarget("phone", number))))).as(number).isEmpty();
+            assertThat(errors(withTargets(List.of(new BridgeTarget("phone", number)))))
+                    .as(number)
+                    .isEmpty();
         }
     }
 
     @Test
     void rejects_numbers_that_are_not_e164_without_repeating_them() {
-        for (String number : List.of("0155512345", "+0155512345", "+1", "+1234567890123456", "+1 555 123", "555-1234", "")) {
+        for (String number :
+                List.of("0155512345", "+0155512345", "+1", "+1234567890123456", "+1 555 123", "555-1234", "")) {
             BridgeCommand command = withTargets(List.of(PHONE, PHONE, new BridgeTarget("phone", number)));
             List<FieldError> errors = errors(command);
             assertThat(errors).as(number).extracting(FieldError::field).containsExactly("targets[2].value");
@@ -90,47 +100,63 @@ class BridgeCommandValidationTest {
                 assertThat(errors.get(0).message()).doesNotContain(number);
             }
         }
-        assertThat(fields(withTargets(List.of(new BridgeTarget("phone", null))))).containsExactly("targets[0].value");
+        assertThat(fields(withTargets(List.of(new BridgeTarget("phone", null)))))
+                .containsExactly("targets[0].value");
     }
 
     @Test
     void requires_a_known_direction() {
         for (String direction : List.of("inbound", "outbound", "transfer", "consult")) {
-            assertThat(errors(new BridgeCommand("c1", List.of(PHONE), direction, null, null, null))).isEmpty();
+            assertThat(errors(new BridgeCommand("c1", List.of(PHONE), direction, null, null, null)))
+                    .isEmpty();
         }
-        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "sideways", null, null, null))).containsExactly("direction");
-        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "INBOUND", null, null, null))).containsExactly("direction");
-        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), null, null, null, null))).containsExactly("direction");
+        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "sideways", null, null, null)))
+                .containsExactly("direction");
+        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "INBOUND", null, null, null)))
+                .containsExactly("direction");
+        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), null, null, null, null)))
+                .containsExactly("direction");
     }
 
     @Test
     void accepts_known_dtmf_modes_and_defaults_to_rfc2833() {
         for (String dtmf : List.of("RFC2833", "INFO", "PULSE")) {
-            assertThat(errors(new BridgeCommand("c1", List.of(PHONE), "inbound", null, dtmf, null))).isEmpty();
+            assertThat(errors(new BridgeCommand("c1", List.of(PHONE), "inbound", null, dtmf, null)))
+                    .isEmpty();
         }
-        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "inbound", null, "rfc2833", null))).containsExactly("dtmf");
-        assertThat(new BridgeCommand("c1", List.of(PHONE), "inbound", null, null, null).dtmfOrDefault()).isEqualTo("RFC2833");
+        assertThat(fields(new BridgeCommand("c1", List.of(PHONE), "inbound", null, "rfc2833", null)))
+                .containsExactly("dtmf");
+        assertThat(new BridgeCommand("c1", List.of(PHONE), "inbound", null, null, null).dtmfOrDefault())
+                .isEqualTo("RFC2833");
     }
 
     @Test
     void requires_a_call_id_of_up_to_64_safe_characters() {
-        assertThat(errors(new BridgeCommand("A".repeat(64), List.of(PHONE), "inbound", null, null, null))).isEmpty();
+        assertThat(errors(new BridgeCommand("A".repeat(64), List.of(PHONE), "inbound", null, null, null)))
+                .isEmpty();
         for (String callId : Arrays.asList(null, "", "A".repeat(65), "call.1", "call/1", "call 1")) {
-            assertThat(fields(new BridgeCommand(callId, List.of(PHONE), "inbound", null, null, null))).as(callId).containsExactly("callId");
+            assertThat(fields(new BridgeCommand(callId, List.of(PHONE), "inbound", null, null, null)))
+                    .as(callId)
+                    .containsExactly("callId");
         }
     }
 
     @Test
     void accepts_matrix_indexes_from_the_call_to_the_last_target() {
-        assertThat(errors(withMatrix(List.of(PHONE, PHONE), List.of(new BridgeMatrixEntry(0, 2), new BridgeMatrixEntry(2, 1))))).isEmpty();
+        assertThat(errors(withMatrix(
+                        List.of(PHONE, PHONE), List.of(new BridgeMatrixEntry(0, 2), new BridgeMatrixEntry(2, 1)))))
+                .isEmpty();
     }
 
     @Test
     void rejects_matrix_indexes_beyond_the_legs_naming_source_or_target() {
-        List<FieldError> errors = errors(withMatrix(List.of(PHONE, PHONE),
+        List<FieldError> errors = errors(withMatrix(
+                List.of(PHONE, PHONE),
                 List.of(new BridgeMatrixEntry(0, 1), new BridgeMatrixEntry(3, 0), new BridgeMatrixEntry(1, -1))));
 
-        assertThat(errors).extracting(FieldError::field).containsExactly("bridgeMatrix[1].source", "bridgeMatrix[2].target");
+        assertThat(errors)
+                .extracting(FieldError::field)
+                .containsExactly("bridgeMatrix[1].source", "bridgeMatrix[2].target");
         assertThat(errors).extracting(FieldError::message).allMatch(m -> m.contains("0 (the call itself) to 2"));
     }
 
@@ -156,20 +182,23 @@ class BridgeCommandValidationTest {
                 "TONE",
                 null);
 
-        assertThat(fields(command)).containsExactly(
-                "bridgeMatrix[1].source",
-                "bridgeMatrix[1].target",
-                "bridgeMatrix[1].target",
-                "callId",
-                "direction",
-                "dtmf",
-                "targets[1].type",
-                "targets[2].value");
+        assertThat(fields(command))
+                .containsExactly(
+                        "bridgeMatrix[1].source",
+                        "bridgeMatrix[1].target",
+                        "bridgeMatrix[1].target",
+                        "callId",
+                        "direction",
+                        "dtmf",
+                        "targets[1].type",
+                        "targets[2].value");
     }
 
     @Test
     void masks_phone_numbers_in_its_string_form() {
-        assertThat(new BridgeTarget("phone", "+15551234567").toString()).doesNotContain("5551234567").endsWith("67]");
+        assertThat(new BridgeTarget("phone", "+15551234567").toString())
+                .doesNotContain("5551234567")
+                .endsWith("67]");
     }
 
     private static BridgeCommand withTargets(List<BridgeTarget> targets) {
@@ -181,7 +210,9 @@ class BridgeCommandValidationTest {
     }
 
     private static List<BridgeTarget> phones(int count) {
-        return IntStream.range(0, count).mapToObj(i -> new BridgeTarget("phone", "+1555000000" + i)).toList();
+        return IntStream.range(0, count)
+                .mapToObj(i -> new BridgeTarget("phone", "+1555000000" + i))
+                .toList();
     }
 
     private static List<FieldError> errors(BridgeCommand command) {

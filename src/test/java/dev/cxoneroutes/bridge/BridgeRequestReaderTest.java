@@ -12,7 +12,6 @@ import dev.cxoneroutes.api.ProblemCode;
 import dev.cxoneroutes.api.RequestRejectedException;
 import jakarta.validation.Validation;
 import jakarta.validation.ValidatorFactory;
-import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -23,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Reading a bridge command from a queue or drop-file body, and from an HTTP body plus its path. */
 class BridgeRequestReaderTest {
 
-    static final String MINIMAL = "\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"inbound\"";
+    static final String MINIMAL =
+            "\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"inbound\"";
 
     static ValidatorFactory validation;
     static DefaultCamelContext camel;
@@ -71,7 +71,8 @@ class BridgeRequestReaderTest {
         Exchange exchange = exchange("{\"callId\":\"other\"," + MINIMAL + ",\"bridgeMatrix\":{\"source\":0}}");
         exchange.getMessage().setHeader(BridgeRequestReader.CALL_ID_HEADER, "from-path");
 
-        RequestRejectedException rejected = catchThrowableOfType(RequestRejectedException.class, () -> reader.readHttp(exchange));
+        RequestRejectedException rejected =
+                catchThrowableOfType(RequestRejectedException.class, () -> reader.readHttp(exchange));
 
         assertThat(rejected.code()).isEqualTo(ProblemCode.INVALID_REQUEST);
         assertThat(rejected.errors()).extracting(FieldError::field).containsExactly("bridgeMatrix", "callId");
@@ -82,13 +83,15 @@ class BridgeRequestReaderTest {
         Exchange exchange = exchange("{\"callId\":\"c-9\",\"targets\":[\"+15551234567\"],\"direction\":1,"
                 + "\"bridgeMatrix\":[{\"source\":0,\"target\":\"one\"}]}");
 
-        RequestRejectedException rejected = catchThrowableOfType(RequestRejectedException.class, () -> reader.read(exchange));
+        RequestRejectedException rejected =
+                catchThrowableOfType(RequestRejectedException.class, () -> reader.read(exchange));
 
         // Jackson reads the number 1 as the text "1", which the direction rule then refuses.
-        assertThat(rejected.errors()).containsExactly(
-                new FieldError("bridgeMatrix[0].target", "must be a whole number"),
-                new FieldError("direction", "must be one of inbound, outbound, transfer, consult"),
-                new FieldError("targets[0]", "must be a JSON object"));
+        assertThat(rejected.errors())
+                .containsExactly(
+                        new FieldError("bridgeMatrix[0].target", "must be a whole number"),
+                        new FieldError("direction", "must be one of inbound, outbound, transfer, consult"),
+                        new FieldError("targets[0]", "must be a JSON object"));
     }
 
     private static Exchange exchange(String body) {

@@ -15,7 +15,8 @@ class BridgeSandboxTest {
     @Test
     void bridges_against_the_sandbox_cxone() throws Exception {
         try (RunningService service = RunningService.start(Map.of())) {
-            HttpResponse<String> response = service.postJson("/api/v1/calls/sandbox-call-1/bridge",
+            HttpResponse<String> response = service.postJson(
+                    "/api/v1/calls/sandbox-call-1/bridge",
                     "{\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],\"direction\":\"outbound\"}");
 
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -54,7 +54,9 @@ class RouteReloadTest {
     void a_route_file_added_at_runtime_serves_requests_within_seconds() throws IOException {
         assertThat(service.get(service.url("/api/v1/ping")).statusCode()).isEqualTo(404);
 
-        Files.writeString(routes.resolve("ping.camel.yaml"), """
+        Files.writeString(
+                routes.resolve("ping.camel.yaml"),
+                """
                 - route:
                     id: ping-http
                     from:
@@ -63,8 +65,9 @@ class RouteReloadTest {
                         - setBody: {constant: pong}
                 """);
 
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
-                assertThat(service.get(service.url("/api/v1/ping")).body()).isEqualTo("pong"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
+                        service.get(service.url("/api/v1/ping")).body())
+                .isEqualTo("pong"));
     }
 
     @Test
@@ -72,15 +75,20 @@ class RouteReloadTest {
         Path handoff = routes.resolve("ivr-handoff.camel.yaml");
         String good = Files.readString(handoff);
 
-        Files.writeString(handoff, good.replace("steps:", "steps: [oops").replace("id: handoff-http", "id handoff-http"));
+        Files.writeString(
+                handoff, good.replace("steps:", "steps: [oops").replace("id: handoff-http", "id handoff-http"));
 
         // Camel's reload strategy counts failed reloads and keeps the last error (also visible over JMX).
-        ResourceReloadStrategySupport reloads = (ResourceReloadStrategySupport) service.context().hasService(ResourceReloadStrategy.class);
+        ResourceReloadStrategySupport reloads =
+                (ResourceReloadStrategySupport) service.context().hasService(ResourceReloadStrategy.class);
         await().atMost(Duration.ofSeconds(15)).until(() -> reloads.getFailedCounter() > 0);
         assertThat(reloads.getLastError()).hasMessageContaining("ivr-handoff.camel.yaml");
 
-        assertThat(service.postJson("/api/v1/ivr/handoff", HANDOFF, "X-API-Key", "test-key-1").statusCode()).isEqualTo(200);
+        assertThat(service.postJson("/api/v1/ivr/handoff", HANDOFF, "X-API-Key", "test-key-1")
+                        .statusCode())
+                .isEqualTo(200);
         assertThat(service.context().getRoute("handoff-http")).isNotNull();
-        assertThat(service.get(service.managementUrl("/observe/health")).statusCode()).isEqualTo(200);
+        assertThat(service.get(service.managementUrl("/observe/health")).statusCode())
+                .isEqualTo(200);
     }
 }

@@ -36,7 +36,9 @@ class StartupTest {
                 .rootCause()
                 .hasMessageContaining("CXONE_ACCESS_KEY_ID")
                 .hasMessageContaining("CXONE_ACCESS_KEY_SECRET")
-                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("CXONE_CLIENT_ID").doesNotContain("secret,"));
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("CXONE_CLIENT_ID")
+                        .doesNotContain("secret,"));
     }
 
     @Test

@@ -47,22 +47,28 @@ class CxoneOutageTest {
 
     @Test
     void answers_504_when_cxone_does_not_answer_in_time() throws Exception {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
-                .willReturn(aResponse().withStatus(201).withFixedDelay(2500)));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .willReturn(aResponse().withStatus(201).withFixedDelay(2500)));
 
         HttpResponse<String> response = service.postJson(PATH, BODY, "X-API-Key", "test-key-1");
 
         assertThat(response.statusCode()).isEqualTo(504);
         assertThat(json.readTree(response.body()).path("code").asText()).isEqualTo("CXONE_TIMEOUT");
-        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)))).isEqualTo(2);
+        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH))))
+                .isEqualTo(2);
     }
 
     @Test
     void opens_the_circuit_after_repeated_failures_and_fails_fast() throws Exception {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).willReturn(aResponse().withStatus(500)));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .willReturn(aResponse().withStatus(500)));
 
-        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1").statusCode()).isEqualTo(503);
-        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1").statusCode()).isEqualTo(503);
+        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1").statusCode())
+                .isEqualTo(503);
+        assertThat(service.postJson(PATH, BODY, "X-API-Key", "test-key-1").statusCode())
+                .isEqualTo(503);
         int callsWhileClosing = cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)));
         assertThat(callsWhileClosing).isEqualTo(4);
 
@@ -72,6 +78,7 @@ class CxoneOutageTest {
         assertThat(failedFast.statusCode()).isEqualTo(503);
         assertThat(problem.path("code").asText()).isEqualTo("CXONE_UNAVAILABLE");
         assertThat(failedFast.headers().firstValue("Retry-After")).hasValue("30");
-        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)))).isEqualTo(callsWhileClosing);
+        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH))))
+                .isEqualTo(callsWhileClosing);
     }
 }

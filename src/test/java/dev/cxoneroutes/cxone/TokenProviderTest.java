@@ -32,7 +32,8 @@ class TokenProviderTest {
         cxone = new CxoneStub();
         Map<String, String> values = cxone.liveSettings();
         CxoneSettings settings = CxoneSettings.load(new Settings(key -> Optional.ofNullable(values.get(key))), "");
-        tokens = new TokenProvider(settings, HttpClient.newHttpClient(), new ObjectMapper(), clock, fetches::incrementAndGet);
+        tokens = new TokenProvider(
+                settings, HttpClient.newHttpClient(), new ObjectMapper(), clock, fetches::incrementAndGet);
     }
 
     @AfterEach
@@ -81,11 +82,13 @@ class TokenProviderTest {
 
     @Test
     void a_refused_token_request_says_which_status_and_never_holds_the_secret() {
-        cxone.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(CxoneStub.TOKEN_PATH))
-                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(403)));
+        cxone.server()
+                .stubFor(com.github.tomakehurst.wiremock.client.WireMock.post(urlPathEqualTo(CxoneStub.TOKEN_PATH))
+                        .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse()
+                                .withStatus(403)));
 
-        TokenRequestFailedException failure = org.junit.jupiter.api.Assertions.assertThrows(
-                TokenRequestFailedException.class, tokens::accessToken);
+        TokenRequestFailedException failure =
+                org.junit.jupiter.api.Assertions.assertThrows(TokenRequestFailedException.class, tokens::accessToken);
         assertThat(failure.statusCode()).isEqualTo(403);
         assertThat(failure.getMessage()).doesNotContain(CxoneStub.CLIENT_SECRET);
         assertThat(CxoneFailure.classify(failure).kind()).isEqualTo(FailureKind.AUTH_FAILED);

@@ -36,10 +36,13 @@ class CachedProbeTest {
     void asks_again_only_once_the_answer_is_older_than_its_time_to_live() {
         AtomicInteger calls = new AtomicInteger();
         AtomicReference<Boolean> up = new AtomicReference<>(false);
-        CachedProbe probe = new CachedProbe(() -> {
-            calls.incrementAndGet();
-            return up.get();
-        }, Duration.ofSeconds(30), clock);
+        CachedProbe probe = new CachedProbe(
+                () -> {
+                    calls.incrementAndGet();
+                    return up.get();
+                },
+                Duration.ofSeconds(30),
+                clock);
 
         assertThat(probe.getAsBoolean()).isFalse();
         up.set(true);
@@ -54,9 +57,12 @@ class CachedProbeTest {
 
     @Test
     void a_probe_that_throws_means_down() {
-        CachedProbe probe = new CachedProbe(() -> {
-            throw new IllegalStateException("token endpoint unreachable");
-        }, Duration.ofSeconds(1), clock);
+        CachedProbe probe = new CachedProbe(
+                () -> {
+                    throw new IllegalStateException("token endpoint unreachable");
+                },
+                Duration.ofSeconds(1),
+                clock);
 
         assertThat(probe.getAsBoolean()).isFalse();
     }

@@ -37,7 +37,9 @@ class ReadinessTest {
 
     @Test
     void is_ready_only_while_the_token_endpoint_and_the_broker_are_usable() throws Exception {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.TOKEN_PATH)).willReturn(aResponse().withStatus(500)));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.TOKEN_PATH))
+                        .willReturn(aResponse().withStatus(500)));
         Map<String, String> settings = cxone.liveSettings();
         settings.put("health.token-check-seconds", "1");
         service = RunningService.start(settings);
@@ -47,23 +49,31 @@ class ReadinessTest {
             assertThat(ready.statusCode()).isEqualTo(503);
             assertThat(downChecks(ready)).containsExactly("cxone-token");
         });
-        assertThat(service.get(service.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+        assertThat(service.get(service.managementUrl("/observe/health/live")).statusCode())
+                .isEqualTo(200);
         // Polling does not hammer the token endpoint: at most one try per second of polling.
         int tokenCalls = cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.TOKEN_PATH)));
         for (int i = 0; i < 20; i++) {
             ready();
         }
-        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.TOKEN_PATH))) - tokenCalls).isLessThanOrEqualTo(2);
+        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.TOKEN_PATH))) - tokenCalls)
+                .isLessThanOrEqualTo(2);
 
         cxone.reset();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(ready().statusCode()).isEqualTo(200));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(ready().statusCode()).isEqualTo(200));
 
-        service.context().getRegistry().lookupByNameAndType("embeddedBroker", EmbeddedBroker.class).stop();
+        service.context()
+                .getRegistry()
+                .lookupByNameAndType("embeddedBroker", EmbeddedBroker.class)
+                .stop();
         HttpResponse<String> ready = ready();
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(downChecks(ready)).contains("broker");
-        assertThat(service.get(service.managementUrl("/observe/health")).statusCode()).isEqualTo(503);
-        assertThat(service.get(service.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
+        assertThat(service.get(service.managementUrl("/observe/health")).statusCode())
+                .isEqualTo(503);
+        assertThat(service.get(service.managementUrl("/observe/health/live")).statusCode())
+                .isEqualTo(200);
     }
 
     private HttpResponse<String> ready() {

@@ -22,7 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,15 +35,18 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JmsCommandsTest {
 
-    static final String BRIDGE = """
+    static final String BRIDGE =
+            """
             {"callId":"call-jms-1","targets":[{"type":"phone","value":"+15551234567"}],"direction":"transfer"}""";
-    static final String HANDOFF = """
+    static final String HANDOFF =
+            """
             {"dtmf_sequence":"12#","voice_history":{"queue_name":"billing"},"caller_id":"+15550001111"}""";
     static final Duration REPLY_WAIT = Duration.ofSeconds(30);
 
     final ObjectMapper json = new ObjectMapper();
     /** Deliveries of the message marked for one rollback that reached the end of the route. */
     final AtomicInteger rollbackMarkedDeliveries = new AtomicInteger();
+
     CxoneStub cxone;
     RunningService service;
     ActiveMQConnectionFactory connections;
@@ -56,12 +58,15 @@ class JmsCommandsTest {
         service = RunningService.start(cxone.liveSettings());
         // Forces one rollback after the result was recorded, for the message whose requestId says so:
         // the broker then redelivers a message that was already handled.
-        AdviceWith.adviceWith(service.context(), "bridge-jms", route -> route.weaveAddLast().process(exchange -> {
-            String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
-            if (key != null && key.endsWith("roll-back-once") && rollbackMarkedDeliveries.incrementAndGet() == 1) {
-                exchange.setRollbackOnly(true);
-            }
-        }));
+        AdviceWith.adviceWith(
+                service.context(), "bridge-jms", route -> route.weaveAddLast().process(exchange -> {
+                    String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
+                    if (key != null
+                            && key.endsWith("roll-back-once")
+                            && rollbackMarkedDeliveries.incrementAndGet() == 1) {
+                        exchange.setRollbackOnly(true);
+                    }
+                }));
         connections = new ActiveMQConnectionFactory(service.jmsUrl());
         jms = connections.createContext(JMSContext.AUTO_ACKNOWLEDGE);
     }
@@ -98,8 +103,11 @@ class JmsCommandsTest {
         // The request id is the JMS message id, so a redelivery reaches CXone with the same one.
         String requestId = request.getJMSMessageID().substring("ID:".length());
         assertThat(body.path("request_id").asText()).isEqualTo(requestId);
-        cxone.server().verify(1, postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath("call-jms-1")))
-                .withHeader("X-CXone-Request-ID", equalTo(requestId)));
+        cxone.server()
+                .verify(
+                        1,
+                        postRequestedFor(urlPathEqualTo(CxoneStub.bridgePath("call-jms-1")))
+                                .withHeader("X-CXone-Request-ID", equalTo(requestId)));
     }
 
     @Test
@@ -118,7 +126,8 @@ class JmsCommandsTest {
     void answers_an_invalid_message_with_a_problem_and_does_not_redeliver_it() throws Exception {
         long acknowledgedBefore = service.broker().queueCounts("cxone.bridge").acknowledged();
         TemporaryQueue replies = jms.createTemporaryQueue();
-        for (String invalid : new String[] {"not json at all", "{\"callId\":\"c1\",\"targets\":[],\"direction\":\"up\"}"}) {
+        for (String invalid :
+                new String[] {"not json at all", "{\"callId\":\"c1\",\"targets\":[],\"direction\":\"up\"}"}) {
             TextMessage request = jms.createTextMessage(invalid);
             request.setJMSReplyTo(replies);
             jms.createProducer().send(jms.createQueue("cxone.bridge"), request);
@@ -148,7 +157,8 @@ class JmsCommandsTest {
         try (JMSConsumer consumer = jms.createConsumer(replies)) {
             assertThat(consumer.receive(3000)).isNull();
         }
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isZero();
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isZero();
     }
 
     @Test
@@ -166,7 +176,8 @@ class JmsCommandsTest {
 
         assertThat(json.readTree(second)).isEqualTo(json.readTree(first));
         assertThat(json.readTree(first).path("status").asText()).isEqualTo("success");
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isEqualTo(1);
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isEqualTo(1);
     }
 
     @Test
@@ -180,8 +191,10 @@ class JmsCommandsTest {
 
         // First delivery: bridged, answer recorded, then rolled back (its reply with it). Second: replayed.
         assertThat(rollbackMarkedDeliveries.get()).isEqualTo(2);
-        assertThat(json.readTree(reply.getBody(String.class)).path("status").asText()).isEqualTo("success");
-        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN)))).isEqualTo(1);
+        assertThat(json.readTree(reply.getBody(String.class)).path("status").asText())
+                .isEqualTo("success");
+        assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.BRIDGE_PATH_PATTERN))))
+                .isEqualTo(1);
         try (JMSConsumer consumer = jms.createConsumer(replies)) {
             assertThat(consumer.receive(2000)).as("only the redelivery's reply").isNull();
         }
@@ -200,7 +213,8 @@ class JmsCommandsTest {
         assertThat(body.path("status").asText()).as(body.toString()).isEqualTo("success");
         assertThat(body.path("request_id").asText()).isEqualTo("ivr-req-9");
         assertThat(body.path("guest_id").asText()).isEqualTo("guest-1");
-        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)))).isEqualTo(1);
+        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH))))
+                .isEqualTo(1);
     }
 
     private Message receive(TemporaryQueue replies) {

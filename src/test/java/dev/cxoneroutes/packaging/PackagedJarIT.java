@@ -34,7 +34,8 @@ class PackagedJarIT {
         output = Files.createTempFile("cxone-routes-jar", ".log");
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        "-jar", "target/cxone-routes.jar")
+                        "-jar",
+                        "target/cxone-routes.jar")
                 .redirectErrorStream(true)
                 .redirectOutput(output.toFile());
         Map<String, String> env = builder.environment();
@@ -54,17 +55,20 @@ class PackagedJarIT {
 
     @Test
     void starts_in_sandbox_mode_and_answers_a_handoff_with_a_session_url() throws Exception {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertThat(service.isAlive()).as(this::log).isTrue();
-            return ready();
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(service.isAlive()).as(this::log).isTrue();
+                    return ready();
+                });
 
-        HttpResponse<String> response = RunningService.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"dtmf_sequence\":\"12#\",\"voice_history\":{\"queue_name\":\"billing\"},\"caller_id\":\"+15551234567\"}"))
-                .build());
+        HttpResponse<String> response = RunningService.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
+                        .header("Content-Type", "application/json")
+                        .POST(
+                                HttpRequest.BodyPublishers.ofString(
+                                        "{\"dtmf_sequence\":\"12#\",\"voice_history\":{\"queue_name\":\"billing\"},\"caller_id\":\"+15551234567\"}"))
+                        .build());
 
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         JsonNode body = json.readTree(response.body());
@@ -77,10 +81,11 @@ class PackagedJarIT {
     private boolean ready() {
         try {
             return RunningService.send(HttpRequest.newBuilder(
-                                    URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
-                            .GET()
-                            .build())
-                    .statusCode() == 200;
+                                            URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready"))
+                                    .GET()
+                                    .build())
+                            .statusCode()
+                    == 200;
         } catch (RuntimeException notYet) {
             return false;
         }

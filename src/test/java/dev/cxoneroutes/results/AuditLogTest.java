@@ -53,7 +53,9 @@ class AuditLogTest {
                 writers.add(pool.submit(() -> {
                     start.await();
                     for (int e = 0; e < eventsPerThread; e++) {
-                        audit.append(event(Instant.parse("2026-11-21T12:00:00Z"), "t" + thread + "-e" + e,
+                        audit.append(event(
+                                Instant.parse("2026-11-21T12:00:00Z"),
+                                "t" + thread + "-e" + e,
                                 // a long message makes each line larger than a pipe's atomic write
                                 "x".repeat(thread * 25)));
                     }
@@ -101,11 +103,15 @@ class AuditLogTest {
             audit.append(events.batchCompleted("later.jsonl", 1, 1, 0, Duration.ZERO));
         }
 
-        assertThat(listFiles(auditDir)).containsExactly(
-                auditDir.resolve("audit-2026-11-21.jsonl"), auditDir.resolve("audit-2026-11-22.jsonl"));
-        assertThat(filesNamed(auditDir.resolve("audit-2026-11-21.jsonl"))).containsExactly("before.jsonl", "last.jsonl");
-        assertThat(filesNamed(auditDir.resolve("audit-2026-11-22.jsonl"))).containsExactly("first.jsonl", "later.jsonl");
-        assertThat(Files.readAllLines(auditDir.resolve("audit-2026-11-22.jsonl")).get(0))
+        assertThat(listFiles(auditDir))
+                .containsExactly(
+                        auditDir.resolve("audit-2026-11-21.jsonl"), auditDir.resolve("audit-2026-11-22.jsonl"));
+        assertThat(filesNamed(auditDir.resolve("audit-2026-11-21.jsonl")))
+                .containsExactly("before.jsonl", "last.jsonl");
+        assertThat(filesNamed(auditDir.resolve("audit-2026-11-22.jsonl")))
+                .containsExactly("first.jsonl", "later.jsonl");
+        assertThat(Files.readAllLines(auditDir.resolve("audit-2026-11-22.jsonl"))
+                        .get(0))
                 .startsWith("{\"timestamp\":\"2026-11-22T00:00:00.000Z\",\"event_type\":\"batch_completed\"");
     }
 
@@ -125,7 +131,8 @@ class AuditLogTest {
     void keeps_writing_to_any_day_after_several_rolls() throws IOException {
         Path auditDir = dataDir.resolve("audit");
         try (AuditLog audit = new AuditLog(auditDir)) {
-            for (String day : List.of("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-20", "2026-11-23", "2026-11-21")) {
+            for (String day :
+                    List.of("2026-11-20", "2026-11-21", "2026-11-22", "2026-11-20", "2026-11-23", "2026-11-21")) {
                 audit.append(event(Instant.parse(day + "T08:00:00Z"), day, null));
             }
         }
@@ -163,7 +170,8 @@ class AuditLogTest {
     void keeps_a_line_torn_by_a_crash_apart_from_the_next_one() throws IOException {
         Path auditDir = Files.createDirectories(dataDir.resolve("audit"));
         Path file = auditDir.resolve("audit-2026-11-21.jsonl");
-        String whole = event(Instant.parse("2026-11-21T09:00:00Z"), "whole", null).toJson();
+        String whole =
+                event(Instant.parse("2026-11-21T09:00:00Z"), "whole", null).toJson();
         Files.writeString(file, whole + "\n{\"timestamp\":\"2026-11-21T09:00:01.000Z\",\"event_ty");
 
         try (AuditLog audit = new AuditLog(auditDir)) {
@@ -183,7 +191,8 @@ class AuditLogTest {
         audit.append(event(BEFORE_MIDNIGHT, "open", null));
         audit.close();
 
-        assertThatThrownBy(() -> audit.append(event(BEFORE_MIDNIGHT, "closed", null))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> audit.append(event(BEFORE_MIDNIGHT, "closed", null)))
+                .isInstanceOf(IOException.class);
         assertThatThrownBy(() -> audit.append(event(Instant.parse("2026-12-01T00:00:00Z"), "closed", null)))
                 .isInstanceOf(IOException.class);
     }
@@ -197,9 +206,19 @@ class AuditLogTest {
     }
 
     static ResultEvent event(Instant at, String requestId, String errorMessage) {
-        return new ResultEvent(at, EventType.HANDOFF_ATTEMPT, Source.HTTP, requestId, null, "guest-1",
-                errorMessage == null, errorMessage == null ? 200 : 503, 5.5, 1,
-                errorMessage == null ? null : "CXONE_UNAVAILABLE", errorMessage);
+        return new ResultEvent(
+                at,
+                EventType.HANDOFF_ATTEMPT,
+                Source.HTTP,
+                requestId,
+                null,
+                "guest-1",
+                errorMessage == null,
+                errorMessage == null ? 200 : 503,
+                5.5,
+                1,
+                errorMessage == null ? null : "CXONE_UNAVAILABLE",
+                errorMessage);
     }
 
     List<String> requestIds(Path file) throws IOException {

@@ -43,9 +43,10 @@ class DeadLetterFileTest {
         assertThat(file.file()).isEqualTo(written);
         List<String> lines = Files.readAllLines(written);
         assertThat(lines).hasSize(1);
-        assertThat(lines.get(0)).isEqualTo("{\"event\":" + body + ",\"url\":\"https://cti.example/hook\","
-                + "\"webhook_id\":\"" + failed.webhookId() + "\",\"last_error\":\"HTTP 503\",\"attempts\":2,"
-                + "\"dead_lettered_at\":\"2026-11-21T10:10:00.042Z\"}");
+        assertThat(lines.get(0))
+                .isEqualTo("{\"event\":" + body + ",\"url\":\"https://cti.example/hook\","
+                        + "\"webhook_id\":\"" + failed.webhookId() + "\",\"last_error\":\"HTTP 503\",\"attempts\":2,"
+                        + "\"dead_lettered_at\":\"2026-11-21T10:10:00.042Z\"}");
         JsonNode event = json.readTree(lines.get(0)).get("event");
         assertThat(event.isObject()).isTrue();
         assertThat(event).isEqualTo(json.readTree(body));
@@ -57,7 +58,7 @@ class DeadLetterFileTest {
         List<WebhookDelivery> failed = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
             WebhookDelivery delivery = WebhookDelivery.create(
-                    ResultEventTest.event(CREATED.plusSeconds(i)).toJson(), "https://cti.example/" + i, CREATED)
+                            ResultEventTest.event(CREATED.plusSeconds(i)).toJson(), "https://cti.example/" + i, CREATED)
                     .afterFailedAttempt("connection refused");
             failed.add(delivery);
             file.append(DeadLetter.of(delivery, GAVE_UP));
@@ -66,12 +67,22 @@ class DeadLetterFileTest {
         DeadLetterFile.Listing listing = new DeadLetterFile(dataDir.resolve("dead-letter")).list();
 
         assertThat(listing.unreadableLines()).isEmpty();
-        assertThat(listing.entries()).extracting(DeadLetter::webhookId)
-                .containsExactly(failed.get(0).webhookId(), failed.get(1).webhookId(), failed.get(2).webhookId());
+        assertThat(listing.entries())
+                .extracting(DeadLetter::webhookId)
+                .containsExactly(
+                        failed.get(0).webhookId(),
+                        failed.get(1).webhookId(),
+                        failed.get(2).webhookId());
         Instant replayAt = Instant.parse("2026-11-22T08:00:00Z");
         WebhookDelivery replay = listing.entries().get(1).toDelivery(replayAt);
-        assertThat(replay).isEqualTo(new WebhookDelivery(
-                failed.get(1).webhookId(), "https://cti.example/1", failed.get(1).body(), replayAt, 0, null));
+        assertThat(replay)
+                .isEqualTo(new WebhookDelivery(
+                        failed.get(1).webhookId(),
+                        "https://cti.example/1",
+                        failed.get(1).body(),
+                        replayAt,
+                        0,
+                        null));
     }
 
     @Test
@@ -79,10 +90,12 @@ class DeadLetterFileTest {
         Path dir = Files.createDirectories(dataDir.resolve("dead-letter"));
         DeadLetterFile file = new DeadLetterFile(dir);
         file.append(DeadLetter.of(delivery("one"), GAVE_UP));
-        Files.writeString(dir.resolve("cti-webhook.jsonl"), "{\"event\":{\"timesta\n\n",
-                java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                dir.resolve("cti-webhook.jsonl"), "{\"event\":{\"timesta\n\n", java.nio.file.StandardOpenOption.APPEND);
         file.append(DeadLetter.of(delivery("two"), GAVE_UP));
-        Files.writeString(dir.resolve("cti-webhook.jsonl"), "{\"url\":\"missing everything else\"}\n",
+        Files.writeString(
+                dir.resolve("cti-webhook.jsonl"),
+                "{\"url\":\"missing everything else\"}\n",
                 java.nio.file.StandardOpenOption.APPEND);
         file.close();
 

@@ -98,7 +98,8 @@ class LineAppenderTest {
         appender.append("before");
         appender.close();
 
-        assertThatThrownBy(() -> appender.append("after")).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> appender.append("after"))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("closed");
         assertThat(Files.readString(file)).isEqualTo("before\n");
     }

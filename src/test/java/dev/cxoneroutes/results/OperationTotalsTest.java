@@ -17,9 +17,10 @@ class OperationTotalsTest {
 
     @Test
     void reports_zeros_before_any_request() {
-        assertThat(totals.summary()).isEqualTo(Map.of(
-                "handoff", zeros(),
-                "bridge", zeros()));
+        assertThat(totals.summary())
+                .isEqualTo(Map.of(
+                        "handoff", zeros(),
+                        "bridge", zeros()));
     }
 
     @Test
@@ -30,21 +31,59 @@ class OperationTotalsTest {
         totals.record(event(EventType.BRIDGE_ATTEMPT, Source.FILE, false), 7.25);
         totals.record(new BatchCompletedEvent(AT, "calls.jsonl", 10, 9, 1, 100), 100.0);
 
-        assertThat(totals.summary().get("handoff")).isEqualTo(Map.of(
-                "total_operations", 3L, "success_count", 2L, "failure_count", 1L,
-                "success_rate_percent", 66.67, "average_latency_ms", 11.0));
-        assertThat(totals.summary().get("bridge")).isEqualTo(Map.of(
-                "total_operations", 1L, "success_count", 0L, "failure_count", 1L,
-                "success_rate_percent", 0.0, "average_latency_ms", 7.3));
+        assertThat(totals.summary().get("handoff"))
+                .isEqualTo(Map.of(
+                        "total_operations",
+                        3L,
+                        "success_count",
+                        2L,
+                        "failure_count",
+                        1L,
+                        "success_rate_percent",
+                        66.67,
+                        "average_latency_ms",
+                        11.0));
+        assertThat(totals.summary().get("bridge"))
+                .isEqualTo(Map.of(
+                        "total_operations",
+                        1L,
+                        "success_count",
+                        0L,
+                        "failure_count",
+                        1L,
+                        "success_rate_percent",
+                        0.0,
+                        "average_latency_ms",
+                        7.3));
     }
 
     private static Map<String, Object> zeros() {
-        return Map.of("total_operations", 0L, "success_count", 0L, "failure_count", 0L,
-                "success_rate_percent", 0.0, "average_latency_ms", 0.0);
+        return Map.of(
+                "total_operations",
+                0L,
+                "success_count",
+                0L,
+                "failure_count",
+                0L,
+                "success_rate_percent",
+                0.0,
+                "average_latency_ms",
+                0.0);
     }
 
     private static ResultEvent event(EventType type, Source source, boolean success) {
-        return new ResultEvent(AT, type, source, "r", null, null, success, success ? 200 : 503, 1.0, 1,
-                success ? null : "CXONE_UNAVAILABLE", success ? null : "down");
+        return new ResultEvent(
+                AT,
+                type,
+                source,
+                "r",
+                null,
+                null,
+                success,
+                success ? 200 : 503,
+                1.0,
+                1,
+                success ? null : "CXONE_UNAVAILABLE",
+                success ? null : "down");
     }
 }

@@ -13,18 +13,30 @@ class RequestLogTest {
 
     @Test
     void names_request_operation_source_outcome_status_and_latency() {
-        ResultEvent failed = new ResultEvent(Instant.parse("2026-11-21T10:00:00Z"), EventType.BRIDGE_ATTEMPT, Source.JMS,
-                "req-9", "call-1", null, false, 503, 812.44, 4, "CXONE_UNAVAILABLE", "CXone answered HTTP 503");
+        ResultEvent failed = new ResultEvent(
+                Instant.parse("2026-11-21T10:00:00Z"),
+                EventType.BRIDGE_ATTEMPT,
+                Source.JMS,
+                "req-9",
+                "call-1",
+                null,
+                false,
+                503,
+                812.44,
+                4,
+                "CXONE_UNAVAILABLE",
+                "CXone answered HTTP 503");
 
-        assertThat(RequestLog.fields(failed, 1234.56)).containsExactly(
-                entry("request_id", "req-9"),
-                entry("operation", "bridge"),
-                entry("source", "jms"),
-                entry("outcome", "error"),
-                entry("status", "503"),
-                entry("latency_ms", "1234.6"),
-                entry("cxone_latency_ms", "812.4"),
-                entry("cxone_attempts", "4"),
-                entry("error_code", "CXONE_UNAVAILABLE"));
+        assertThat(RequestLog.fields(failed, 1234.56))
+                .containsExactly(
+                        entry("request_id", "req-9"),
+                        entry("operation", "bridge"),
+                        entry("source", "jms"),
+                        entry("outcome", "error"),
+                        entry("status", "503"),
+                        entry("latency_ms", "1234.6"),
+                        entry("cxone_latency_ms", "812.4"),
+                        entry("cxone_attempts", "4"),
+                        entry("error_code", "CXONE_UNAVAILABLE"));
     }
 }

@@ -16,26 +16,48 @@ class ResultEventTest {
     @Test
     void writes_a_bridge_attempt_exactly_as_the_contract_shows() {
         ResultEvent event = new ResultEvent(
-                LAST_MILLI_OF_THE_DAY, EventType.BRIDGE_ATTEMPT, Source.HTTP, "req-1", "call-7", null,
-                true, 200, 12.3, 1, null, null);
+                LAST_MILLI_OF_THE_DAY,
+                EventType.BRIDGE_ATTEMPT,
+                Source.HTTP,
+                "req-1",
+                "call-7",
+                null,
+                true,
+                200,
+                12.3,
+                1,
+                null,
+                null);
 
-        assertThat(event.toJson()).isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
-                + "\"event_type\":\"bridge_attempt\",\"source\":\"http\",\"request_id\":\"req-1\","
-                + "\"call_id\":\"call-7\",\"guest_id\":null,\"success\":true,\"status_code\":200,"
-                + "\"latency_ms\":12.3,\"attempts\":1,\"error_code\":null,\"error_message\":null}");
+        assertThat(event.toJson())
+                .isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
+                        + "\"event_type\":\"bridge_attempt\",\"source\":\"http\",\"request_id\":\"req-1\","
+                        + "\"call_id\":\"call-7\",\"guest_id\":null,\"success\":true,\"status_code\":200,"
+                        + "\"latency_ms\":12.3,\"attempts\":1,\"error_code\":null,\"error_message\":null}");
     }
 
     @Test
     void writes_a_failed_handoff_from_a_queue_with_its_error() {
         ResultEvent event = new ResultEvent(
-                LAST_MILLI_OF_THE_DAY, EventType.HANDOFF_ATTEMPT, Source.JMS, "req-2", null, null,
-                false, 503, 1500.0, 4, "CXONE_UNAVAILABLE", "CXone answered HTTP 503; try again later.");
+                LAST_MILLI_OF_THE_DAY,
+                EventType.HANDOFF_ATTEMPT,
+                Source.JMS,
+                "req-2",
+                null,
+                null,
+                false,
+                503,
+                1500.0,
+                4,
+                "CXONE_UNAVAILABLE",
+                "CXone answered HTTP 503; try again later.");
 
-        assertThat(event.toJson()).isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
-                + "\"event_type\":\"handoff_attempt\",\"source\":\"jms\",\"request_id\":\"req-2\","
-                + "\"call_id\":null,\"guest_id\":null,\"success\":false,\"status_code\":503,"
-                + "\"latency_ms\":1500.0,\"attempts\":4,\"error_code\":\"CXONE_UNAVAILABLE\","
-                + "\"error_message\":\"CXone answered HTTP 503; try again later.\"}");
+        assertThat(event.toJson())
+                .isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
+                        + "\"event_type\":\"handoff_attempt\",\"source\":\"jms\",\"request_id\":\"req-2\","
+                        + "\"call_id\":null,\"guest_id\":null,\"success\":false,\"status_code\":503,"
+                        + "\"latency_ms\":1500.0,\"attempts\":4,\"error_code\":\"CXONE_UNAVAILABLE\","
+                        + "\"error_message\":\"CXone answered HTTP 503; try again later.\"}");
     }
 
     @Test
@@ -51,8 +73,18 @@ class ResultEventTest {
     @Test
     void reads_back_what_it_wrote() {
         ResultEvent event = new ResultEvent(
-                LAST_MILLI_OF_THE_DAY, EventType.HANDOFF_ATTEMPT, Source.FILE, "req-3", null, "guest-1",
-                true, 200, 0.4, 2, null, null);
+                LAST_MILLI_OF_THE_DAY,
+                EventType.HANDOFF_ATTEMPT,
+                Source.FILE,
+                "req-3",
+                null,
+                "guest-1",
+                true,
+                200,
+                0.4,
+                2,
+                null,
+                null);
 
         assertThat(ResultsJson.read(event.toJson(), ResultEvent.class)).isEqualTo(event);
     }
@@ -60,8 +92,18 @@ class ResultEventTest {
     @Test
     void is_one_line_even_when_a_message_has_line_breaks() {
         ResultEvent event = new ResultEvent(
-                LAST_MILLI_OF_THE_DAY, EventType.HANDOFF_ATTEMPT, Source.HTTP, "req-4", null, null,
-                false, 502, 3.0, 1, "CXONE_REJECTED", "first line\nsecond line\r\n\"quoted\"");
+                LAST_MILLI_OF_THE_DAY,
+                EventType.HANDOFF_ATTEMPT,
+                Source.HTTP,
+                "req-4",
+                null,
+                null,
+                false,
+                502,
+                3.0,
+                1,
+                "CXONE_REJECTED",
+                "first line\nsecond line\r\n\"quoted\"");
 
         assertThat(event.toJson()).doesNotContain("\n", "\r").contains("first line\\nsecond line\\r\\n\\\"quoted\\\"");
         assertThat(ResultsJson.read(event.toJson(), ResultEvent.class)).isEqualTo(event);
@@ -72,9 +114,10 @@ class ResultEventTest {
         BatchCompletedEvent event =
                 new BatchCompletedEvent(LAST_MILLI_OF_THE_DAY, "calls.jsonl", 1_000_000, 999_998, 2, 5230);
 
-        assertThat(event.toJson()).isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
-                + "\"event_type\":\"batch_completed\",\"file\":\"calls.jsonl\",\"lines\":1000000,"
-                + "\"succeeded\":999998,\"failed\":2,\"duration_ms\":5230}");
+        assertThat(event.toJson())
+                .isEqualTo("{\"timestamp\":\"2026-11-21T23:59:59.123Z\","
+                        + "\"event_type\":\"batch_completed\",\"file\":\"calls.jsonl\",\"lines\":1000000,"
+                        + "\"succeeded\":999998,\"failed\":2,\"duration_ms\":5230}");
         assertThat(ResultsJson.read(event.toJson(), BatchCompletedEvent.class)).isEqualTo(event);
     }
 

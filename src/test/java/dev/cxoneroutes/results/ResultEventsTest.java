@@ -48,16 +48,29 @@ class ResultEventsTest {
 
         ResultEvent event = events.fromExchange(exchange);
 
-        assertThat(event).isEqualTo(new ResultEvent(
-                NOW, EventType.HANDOFF_ATTEMPT, Source.HTTP, "req-1", null, "guest-1", true, 200, 12.3, 1, null, null));
+        assertThat(event)
+                .isEqualTo(new ResultEvent(
+                        NOW,
+                        EventType.HANDOFF_ATTEMPT,
+                        Source.HTTP,
+                        "req-1",
+                        null,
+                        "guest-1",
+                        true,
+                        200,
+                        12.3,
+                        1,
+                        null,
+                        null));
     }
 
     @Test
     void reads_the_guest_id_after_the_answer_was_written_as_json_text() {
         Exchange exchange = exchange("handoff", "jms", "req-2");
         exchange.setProperty(ExchangeKeys.STATUS, 200);
-        exchange.getMessage().setBody(
-                "{\"status\":\"success\",\"request_id\":\"req-2\",\"guest_id\":\"guest-2\",\"session_url\":\"https://x\"}");
+        exchange.getMessage()
+                .setBody(
+                        "{\"status\":\"success\",\"request_id\":\"req-2\",\"guest_id\":\"guest-2\",\"session_url\":\"https://x\"}");
 
         ResultEvent event = events.fromExchange(exchange);
 
@@ -82,25 +95,51 @@ class ResultEventsTest {
 
         ResultEvent event = events.fromExchange(exchange);
 
-        assertThat(event).isEqualTo(new ResultEvent(
-                NOW, EventType.BRIDGE_ATTEMPT, Source.FILE, "req-3", "call-3", null, true, 200, 40.5, 2, null, null));
+        assertThat(event)
+                .isEqualTo(new ResultEvent(
+                        NOW,
+                        EventType.BRIDGE_ATTEMPT,
+                        Source.FILE,
+                        "req-3",
+                        "call-3",
+                        null,
+                        true,
+                        200,
+                        40.5,
+                        2,
+                        null,
+                        null));
     }
 
     @Test
     void a_bridge_that_failed_at_cxone_names_the_call_it_was_sent_for() {
         Exchange exchange = exchange("bridge", "http", "req-4");
-        exchange.setProperty(CxoneRequest.PROPERTY, new CxoneRequest(
-                "bridge", "https://cxone/api/v2/cti/calls/call-4/bridge",
-                "{\"callId\":\"call-4\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}]}", "req-4"));
+        exchange.setProperty(
+                CxoneRequest.PROPERTY,
+                new CxoneRequest(
+                        "bridge", "https://cxone/api/v2/cti/calls/call-4/bridge",
+                        "{\"callId\":\"call-4\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}]}",
+                                "req-4"));
         failWith(exchange, ProblemCode.CXONE_UNAVAILABLE, "CXone answered HTTP 503; try again later.");
         exchange.setProperty(CxoneCallState.LATENCY_MS, 3001.7);
         exchange.setProperty(CxoneCallState.ATTEMPTS, 4);
 
         ResultEvent event = events.fromExchange(exchange);
 
-        assertThat(event).isEqualTo(new ResultEvent(
-                NOW, EventType.BRIDGE_ATTEMPT, Source.HTTP, "req-4", "call-4", null, false, 503, 3001.7, 4,
-                "CXONE_UNAVAILABLE", "CXone answered HTTP 503; try again later."));
+        assertThat(event)
+                .isEqualTo(new ResultEvent(
+                        NOW,
+                        EventType.BRIDGE_ATTEMPT,
+                        Source.HTTP,
+                        "req-4",
+                        "call-4",
+                        null,
+                        false,
+                        503,
+                        3001.7,
+                        4,
+                        "CXONE_UNAVAILABLE",
+                        "CXone answered HTTP 503; try again later."));
     }
 
     @Test
@@ -119,9 +158,20 @@ class ResultEventsTest {
 
         ResultEvent event = events.fromExchange(exchange);
 
-        assertThat(event).isEqualTo(new ResultEvent(
-                NOW, EventType.HANDOFF_ATTEMPT, Source.HTTP, "req-6", null, null, false, 400, 0.0, 0,
-                "INVALID_REQUEST", "1 field(s) are invalid."));
+        assertThat(event)
+                .isEqualTo(new ResultEvent(
+                        NOW,
+                        EventType.HANDOFF_ATTEMPT,
+                        Source.HTTP,
+                        "req-6",
+                        null,
+                        null,
+                        false,
+                        400,
+                        0.0,
+                        0,
+                        "INVALID_REQUEST",
+                        "1 field(s) are invalid."));
         assertThat(event.toJson()).contains("\"latency_ms\":0.0,\"attempts\":0,");
     }
 
@@ -151,15 +201,18 @@ class ResultEventsTest {
     void never_carries_the_callers_dtmf_digits_even_when_cxone_quotes_them() {
         Exchange exchange = exchange("handoff", "http", "req-10");
         exchange.setProperty(CxoneRequest.PROPERTY, guestSessionRequest("4711#"));
-        failWith(exchange, ProblemCode.CXONE_REJECTED,
+        failWith(
+                exchange,
+                ProblemCode.CXONE_REJECTED,
                 "CXone rejected the request (HTTP 400): dtmf_sequence '4711#' and ivr_menu_selections=4711# are invalid");
         exchange.setProperty(CxoneCallState.ATTEMPTS, 1);
 
         ResultEvent event = events.fromExchange(exchange);
 
         assertThat(event.toJson()).doesNotContain("4711");
-        assertThat(event.errorMessage()).isEqualTo("CXone rejected the request (HTTP 400): "
-                + "dtmf_sequence '[redacted]' and ivr_menu_selections=[redacted] are invalid");
+        assertThat(event.errorMessage())
+                .isEqualTo("CXone rejected the request (HTTP 400): "
+                        + "dtmf_sequence '[redacted]' and ivr_menu_selections=[redacted] are invalid");
     }
 
     @Test
@@ -196,9 +249,11 @@ class ResultEventsTest {
         Exchange noSource = exchange("handoff", null, "req-13");
         Exchange noOperation = exchange(null, "http", "req-14");
 
-        assertThatThrownBy(() -> events.fromExchange(noSource)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> events.fromExchange(noSource))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("source");
-        assertThatThrownBy(() -> events.fromExchange(noOperation)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> events.fromExchange(noOperation))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("operation");
     }
 
@@ -207,7 +262,8 @@ class ResultEventsTest {
         BatchCompletedEvent batch = events.batchCompleted("calls.jsonl", 10, 9, 1, Duration.ofMillis(1234));
 
         assertThat(batch).isEqualTo(new BatchCompletedEvent(NOW, "calls.jsonl", 10, 9, 1, 1234));
-        assertThat(events.fromExchange(exchange("bridge", "file", "r")).timestamp()).isEqualTo(NOW);
+        assertThat(events.fromExchange(exchange("bridge", "file", "r")).timestamp())
+                .isEqualTo(NOW);
     }
 
     record GuestAnswer(@com.fasterxml.jackson.annotation.JsonProperty("guest_id") String guestId) {}

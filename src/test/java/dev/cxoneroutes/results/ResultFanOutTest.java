@@ -59,7 +59,8 @@ class ResultFanOutTest {
     static final String PATH = "/api/v1/ivr/handoff";
     static final String KEY = "test-key-1";
     static final String DTMF = "80417395#";
-    static final String VALID = "{\"dtmf_sequence\":\"" + DTMF + "\",\"voice_history\":{\"queue_name\":\"billing\"},\"caller_id\":\"+15551234567\"}";
+    static final String VALID = "{\"dtmf_sequence\":\"" + DTMF
+            + "\",\"voice_history\":{\"queue_name\":\"billing\"},\"caller_id\":\"+15551234567\"}";
     static final String BEARER = "bearer-7f3c9a1e-distinctive";
     static final byte[] CURRENT_KEY = "cti-current-signing-key-0123".getBytes(StandardCharsets.UTF_8);
     static final byte[] PREVIOUS_KEY = "cti-previous-signing-key-9876".getBytes(StandardCharsets.UTF_8);
@@ -116,12 +117,15 @@ class ResultFanOutTest {
                 String body = i % 20 == 0 ? "{\"dtmf_sequence\":\"x\"}" : VALID;
                 String requestId = "conc-" + i;
                 answers.add(CompletableFuture.supplyAsync(
-                        () -> service.postJson(PATH, body, "X-API-Key", KEY, "X-Request-ID", requestId).statusCode(), callers));
+                        () -> service.postJson(PATH, body, "X-API-Key", KEY, "X-Request-ID", requestId)
+                                .statusCode(),
+                        callers));
             }
             assertThat(answers.stream().map(CompletableFuture::join).toList())
                     .hasSize(200)
                     .containsOnly(200, 400)
-                    .filteredOn(status -> status == 400).hasSize(10);
+                    .filteredOn(status -> status == 400)
+                    .hasSize(10);
         } finally {
             callers.shutdownNow();
         }
@@ -133,7 +137,8 @@ class ResultFanOutTest {
         }
         List<JsonNode> events = auditEventsWithPrefix("conc-");
         assertThat(events).hasSize(200);
-        assertThat(events.stream().map(e -> e.path("request_id").asText()).distinct()).hasSize(200);
+        assertThat(events.stream().map(e -> e.path("request_id").asText()).distinct())
+                .hasSize(200);
         assertThat(events.stream().filter(e -> e.path("success").asBoolean())).hasSize(190);
 
         // ...and every receiver URL gets each event exactly once, each delivery with its own id.
@@ -150,12 +155,25 @@ class ResultFanOutTest {
     void publishes_one_event_per_request_whatever_its_outcome() throws Exception {
         stubCxoneFor("kind-unavailable", aResponse().withStatus(503));
         stubCxoneFor("kind-rejected", aResponse().withStatus(400).withBody("{\"message\":\"queue closed\"}"));
-        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-ok").statusCode()).isEqualTo(200);
-        assertThat(service.postJson(PATH, "{\"dtmf", "X-API-Key", KEY, "X-Request-ID", "kind-malformed").statusCode()).isEqualTo(400);
-        assertThat(service.postJson(PATH, "{\"dtmf_sequence\":\"99x\"}", "X-API-Key", KEY, "X-Request-ID", "kind-invalid").statusCode()).isEqualTo(400);
-        assertThat(service.postJson(PATH, VALID, "X-Request-ID", "kind-unauthorized").statusCode()).isEqualTo(401);
-        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-unavailable").statusCode()).isEqualTo(503);
-        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-rejected").statusCode()).isEqualTo(502);
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-ok")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(service.postJson(PATH, "{\"dtmf", "X-API-Key", KEY, "X-Request-ID", "kind-malformed")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(service.postJson(
+                                PATH, "{\"dtmf_sequence\":\"99x\"}", "X-API-Key", KEY, "X-Request-ID", "kind-invalid")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(service.postJson(PATH, VALID, "X-Request-ID", "kind-unauthorized")
+                        .statusCode())
+                .isEqualTo(401);
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-unavailable")
+                        .statusCode())
+                .isEqualTo(503);
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "kind-rejected")
+                        .statusCode())
+                .isEqualTo(502);
 
         await().atMost(PATIENCE).until(() -> auditEventsWithPrefix("kind-").size() >= 6);
         assertThat(auditEventsWithPrefix("kind-")).hasSize(6);
@@ -173,7 +191,8 @@ class ResultFanOutTest {
         }
 
         // The webhook body is the audit line, byte for byte.
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deliveriesWithPrefix("kind-", "/cti/a")).hasSize(6));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deliveriesWithPrefix("kind-", "/cti/a"))
+                .hasSize(6));
         for (LoggedRequest delivery : deliveriesWithPrefix("kind-", "/cti/a")) {
             String requestId = CtiReceiver.event(delivery).path("request_id").asText();
             assertThat(delivery.getBodyAsString()).isEqualTo(auditLine(requestId));
@@ -184,7 +203,8 @@ class ResultFanOutTest {
     void signs_each_webhook_per_standard_webhooks_with_both_keys_during_a_rotation() throws Exception {
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "sig-1");
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("sig-1")).hasSize(2));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(receiver.eventsFor("sig-1")).hasSize(2));
         LoggedRequest atA = receiver.eventsFor("sig-1", "/cti/a").get(0);
         LoggedRequest atB = receiver.eventsFor("sig-1", "/cti/b").get(0);
         for (LoggedRequest delivery : List.of(atA, atB)) {
@@ -203,23 +223,28 @@ class ResultFanOutTest {
         String scenario = "retry-1";
         String[] states = {STARTED, "failed-once", "failed-twice", "failed-thrice"};
         for (int i = 0; i < states.length; i++) {
-            receiver.server().stubFor(post(urlPathEqualTo("/cti/a"))
-                    .withRequestBody(matchingJsonPath("$.request_id", equalTo(scenario)))
-                    .inScenario(scenario)
-                    .whenScenarioStateIs(states[i])
-                    .willReturn(aResponse().withStatus(i < 3 ? 500 : 200))
-                    .willSetStateTo(i < 3 ? states[i + 1] : "delivered"));
+            receiver.server()
+                    .stubFor(post(urlPathEqualTo("/cti/a"))
+                            .withRequestBody(matchingJsonPath("$.request_id", equalTo(scenario)))
+                            .inScenario(scenario)
+                            .whenScenarioStateIs(states[i])
+                            .willReturn(aResponse().withStatus(i < 3 ? 500 : 200))
+                            .willSetStateTo(i < 3 ? states[i + 1] : "delivered"));
         }
 
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", scenario);
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor(scenario, "/cti/a")).hasSize(4));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor(scenario, "/cti/a"))
+                .hasSize(4));
         List<LoggedRequest> attempts = receiver.eventsFor(scenario, "/cti/a");
-        assertThat(attempts).extracting(r -> r.getHeader("webhook-id")).containsOnly(attempts.get(0).getHeader("webhook-id"));
+        assertThat(attempts)
+                .extracting(r -> r.getHeader("webhook-id"))
+                .containsOnly(attempts.get(0).getHeader("webhook-id"));
         assertThat(attempts).extracting(LoggedRequest::getBodyAsString).containsOnly(auditLine(scenario));
         // Retries wait (Artemis scheduled delivery), at least half the first delay of 200 ms each.
         for (int i = 1; i < attempts.size(); i++) {
-            long gap = attempts.get(i).getLoggedDate().getTime() - attempts.get(i - 1).getLoggedDate().getTime();
+            long gap = attempts.get(i).getLoggedDate().getTime()
+                    - attempts.get(i - 1).getLoggedDate().getTime();
             assertThat(gap).as("wait before retry " + i).isGreaterThanOrEqualTo(95);
         }
         long previous = 0;
@@ -236,18 +261,22 @@ class ResultFanOutTest {
     @Test
     void dead_letters_once_the_retry_budget_is_spent_and_replays_under_the_same_webhook_id() throws Exception {
         String requestId = "dead-1";
-        receiver.server().stubFor(post(urlPathEqualTo("/cti/a")).atPriority(5)
-                .withRequestBody(matchingJsonPath("$.request_id", equalTo(requestId)))
-                .willReturn(aResponse().withStatus(503)));
+        receiver.server()
+                .stubFor(post(urlPathEqualTo("/cti/a"))
+                        .atPriority(5)
+                        .withRequestBody(matchingJsonPath("$.request_id", equalTo(requestId)))
+                        .willReturn(aResponse().withStatus(503)));
 
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", requestId);
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLettersFor(requestId)).hasSize(1));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(deadLettersFor(requestId)).hasSize(1));
         JsonNode deadLetter = json.readTree(deadLettersFor(requestId).get(0));
         List<LoggedRequest> attempts = receiver.eventsFor(requestId, "/cti/a");
         assertThat(attempts.size()).isGreaterThanOrEqualTo(3);
         assertThat(deadLetter.path("url").asText()).isEqualTo(urlA);
-        assertThat(deadLetter.path("webhook_id").asText()).isEqualTo(attempts.get(0).getHeader("webhook-id"));
+        assertThat(deadLetter.path("webhook_id").asText())
+                .isEqualTo(attempts.get(0).getHeader("webhook-id"));
         assertThat(deadLetter.path("last_error").asText()).isEqualTo("HTTP 503");
         assertThat(deadLetter.path("attempts").asInt()).isEqualTo(attempts.size());
         assertThat(deadLetter.path("event").toString()).isEqualTo(auditLine(requestId));
@@ -255,18 +284,23 @@ class ResultFanOutTest {
         assertThat(receiver.eventsFor(requestId, "/cti/b")).hasSize(1);
 
         // The receiver is fixed; an operator replays the dead letter (a stray line is skipped).
-        receiver.server().stubFor(post(urlPathEqualTo("/cti/a")).atPriority(1)
-                .withRequestBody(matchingJsonPath("$.request_id", equalTo(requestId)))
-                .willReturn(aResponse().withStatus(204)));
+        receiver.server()
+                .stubFor(post(urlPathEqualTo("/cti/a"))
+                        .atPriority(1)
+                        .withRequestBody(matchingJsonPath("$.request_id", equalTo(requestId)))
+                        .willReturn(aResponse().withStatus(204)));
         Path replay = service.dataDirectory().resolve("dead-letter/replay");
         Files.createDirectories(replay);
-        Path written = Files.writeString(replay.resolve("fix-1.jsonl.tmp"),
+        Path written = Files.writeString(
+                replay.resolve("fix-1.jsonl.tmp"),
                 "not a dead letter\n\n" + deadLettersFor(requestId).get(0) + "\n");
         Files.move(written, replay.resolve("fix-1.jsonl"), StandardCopyOption.ATOMIC_MOVE);
 
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor(requestId, "/cti/a")).hasSize(attempts.size() + 1));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor(requestId, "/cti/a"))
+                .hasSize(attempts.size() + 1));
         LoggedRequest replayed = receiver.eventsFor(requestId, "/cti/a").get(attempts.size());
-        assertThat(replayed.getHeader("webhook-id")).isEqualTo(deadLetter.path("webhook_id").asText());
+        assertThat(replayed.getHeader("webhook-id"))
+                .isEqualTo(deadLetter.path("webhook_id").asText());
         assertThat(replayed.getBodyAsString()).isEqualTo(auditLine(requestId));
         assertSignedByBothKeys(replayed);
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -278,9 +312,11 @@ class ResultFanOutTest {
 
     @Test
     void a_receiver_that_hangs_delays_no_answer_and_no_other_receiver() throws Exception {
-        receiver.server().stubFor(post(urlPathEqualTo("/cti/a")).atPriority(5)
-                .withRequestBody(matchingJsonPath("$.request_id", equalTo("hang-1")))
-                .willReturn(aResponse().withStatus(200).withFixedDelay(10_000)));
+        receiver.server()
+                .stubFor(post(urlPathEqualTo("/cti/a"))
+                        .atPriority(5)
+                        .withRequestBody(matchingJsonPath("$.request_id", equalTo("hang-1")))
+                        .willReturn(aResponse().withStatus(200).withFixedDelay(10_000)));
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "hang-warm-up"); // token and connections ready
 
         long started = System.nanoTime();
@@ -289,10 +325,15 @@ class ResultFanOutTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         // The answer went out while the POST to /cti/a still hung (it is cut off after 2 s).
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("hang-1", "/cti/b")).hasSize(1));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("hang-1", "/cti/b"))
+                .hasSize(1));
         // Cut off at the timeout, retried, and finally dead-lettered: never waited for forever.
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(deadLettersFor("hang-1")).hasSize(1));
-        assertThat(json.readTree(deadLettersFor("hang-1").get(0)).path("last_error").asText()).startsWith("no answer");
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(deadLettersFor("hang-1")).hasSize(1));
+        assertThat(json.readTree(deadLettersFor("hang-1").get(0))
+                        .path("last_error")
+                        .asText())
+                .startsWith("no answer");
     }
 
     @Test
@@ -319,14 +360,17 @@ class ResultFanOutTest {
         assertThat(event.path("call_id").asText()).isEqualTo("call-42");
         assertThat(event.path("source").asText()).isEqualTo("jms");
         assertThat(event.path("error_code").asText()).isEqualTo("CXONE_UNAVAILABLE");
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.eventsFor("sync-1")).hasSize(2));
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(receiver.eventsFor("sync-1")).hasSize(2));
     }
 
     @Test
     void publishes_the_batch_completed_event_a_drop_file_flow_sets() throws Exception {
         Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(ResultPublication.EVENT, new ResultEvents(Clock.systemUTC())
-                .batchCompleted("calls-batch-1.jsonl", 10, 9, 1, Duration.ofMillis(5230)));
+        exchange.setProperty(
+                ResultPublication.EVENT,
+                new ResultEvents(Clock.systemUTC())
+                        .batchCompleted("calls-batch-1.jsonl", 10, 9, 1, Duration.ofMillis(5230)));
 
         service.context().createProducerTemplate().send("direct:results-publish", exchange);
 
@@ -340,16 +384,23 @@ class ResultFanOutTest {
         assertThat(batches.get(0).path("event_type").asText()).isEqualTo("batch_completed");
         assertThat(batches.get(0).path("duration_ms").asLong()).isEqualTo(5230);
         await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.server().getAllServeEvents().stream()
-                .filter(event -> event.getRequest().getBodyAsString().contains("calls-batch-1.jsonl"))).hasSize(2));
+                        .filter(event -> event.getRequest().getBodyAsString().contains("calls-batch-1.jsonl")))
+                .hasSize(2));
     }
 
     @Test
     void never_writes_raw_dtmf_or_any_secret_to_logs_events_webhooks_or_files() throws Exception {
-        stubCxoneFor("priv-echo", aResponse().withStatus(400)
-                .withBody("{\"message\":\"invalid dtmf_sequence " + DTMF + " (Authorization: Bearer " + BEARER + ")\"}"));
-        receiver.server().stubFor(post(urlPathEqualTo("/cti/a")).atPriority(5)
-                .withRequestBody(matchingJsonPath("$.request_id", equalTo("priv-dead")))
-                .willReturn(aResponse().withStatus(500)));
+        stubCxoneFor(
+                "priv-echo",
+                aResponse()
+                        .withStatus(400)
+                        .withBody("{\"message\":\"invalid dtmf_sequence " + DTMF + " (Authorization: Bearer " + BEARER
+                                + ")\"}"));
+        receiver.server()
+                .stubFor(post(urlPathEqualTo("/cti/a"))
+                        .atPriority(5)
+                        .withRequestBody(matchingJsonPath("$.request_id", equalTo("priv-dead")))
+                        .willReturn(aResponse().withStatus(500)));
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "priv-ok");
         service.postJson(PATH, VALID.replace(DTMF, DTMF + "X"), "X-API-Key", KEY, "X-Request-ID", "priv-invalid");
         service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "priv-echo");
@@ -363,33 +414,49 @@ class ResultFanOutTest {
         });
         assertThat(auditEvent("priv-echo").path("error_message").asText()).contains("[redacted]");
 
-        List<String> secrets = List.of(CxoneStub.CLIENT_SECRET, KEY, "test-key-2", BEARER, CURRENT_SECRET, PREVIOUS_SECRET,
-                new String(CURRENT_KEY, StandardCharsets.UTF_8), new String(PREVIOUS_KEY, StandardCharsets.UTF_8));
+        List<String> secrets = List.of(
+                CxoneStub.CLIENT_SECRET,
+                KEY,
+                "test-key-2",
+                BEARER,
+                CURRENT_SECRET,
+                PREVIOUS_SECRET,
+                new String(CURRENT_KEY, StandardCharsets.UTF_8),
+                new String(PREVIOUS_KEY, StandardCharsets.UTF_8));
         String logText = logs.text();
         assertThat(logText).contains("request_id=priv-echo"); // the capture works
         assertThat(logText).doesNotContain(DTMF).doesNotContain(URL_TOKEN);
         secrets.forEach(secret -> assertThat(logText).as("the log").doesNotContain(secret));
         String files = DataFiles.allWrittenText(service.dataDirectory());
         assertThat(files).doesNotContain(DTMF);
-        secrets.forEach(secret -> assertThat(files).as("audit and dead-letter files").doesNotContain(secret));
+        secrets.forEach(
+                secret -> assertThat(files).as("audit and dead-letter files").doesNotContain(secret));
         for (LoggedRequest webhook : receiver.server().findAll(anyRequestedFor(anyUrl()))) {
             assertThat(webhook.getBodyAsString()).doesNotContain(DTMF);
             secrets.forEach(secret -> assertThat(webhook.getBodyAsString()).doesNotContain(secret));
         }
     }
 
-    private void assertEvent(String requestId, boolean success, int status, String errorCode, int attempts) throws Exception {
+    private void assertEvent(String requestId, boolean success, int status, String errorCode, int attempts)
+            throws Exception {
         JsonNode event = auditEvent(requestId);
         assertThat(event.path("success").asBoolean()).as(requestId).isEqualTo(success);
         assertThat(event.path("status_code").asInt()).as(requestId).isEqualTo(status);
-        assertThat(event.path("error_code").isNull() ? null : event.path("error_code").asText()).as(requestId).isEqualTo(errorCode);
+        assertThat(
+                        event.path("error_code").isNull()
+                                ? null
+                                : event.path("error_code").asText())
+                .as(requestId)
+                .isEqualTo(errorCode);
         assertThat(event.path("attempts").asInt()).as(requestId).isEqualTo(attempts);
     }
 
     /** Verifies the Standard Webhooks signature with our own HMAC, independent of WebhookSigner. */
     private static void assertSignedByBothKeys(LoggedRequest delivery) throws Exception {
-        String signed = delivery.getHeader("webhook-id") + "." + delivery.getHeader("webhook-timestamp") + "." + delivery.getBodyAsString();
-        Set<String> expected = Set.of("v1," + hmacSha256(CURRENT_KEY, signed), "v1," + hmacSha256(PREVIOUS_KEY, signed));
+        String signed = delivery.getHeader("webhook-id") + "." + delivery.getHeader("webhook-timestamp") + "."
+                + delivery.getBodyAsString();
+        Set<String> expected =
+                Set.of("v1," + hmacSha256(CURRENT_KEY, signed), "v1," + hmacSha256(PREVIOUS_KEY, signed));
         assertThat(Set.of(delivery.getHeader("webhook-signature").split(" "))).isEqualTo(expected);
     }
 
@@ -400,9 +467,11 @@ class ResultFanOutTest {
     }
 
     private void stubCxoneFor(String requestId, ResponseDefinitionBuilder answer) {
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).atPriority(1)
-                .withHeader("X-CXone-Request-ID", equalTo(requestId))
-                .willReturn(answer));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .atPriority(1)
+                        .withHeader("X-CXone-Request-ID", equalTo(requestId))
+                        .willReturn(answer));
     }
 
     private List<JsonNode> auditEventsWithPrefix(String prefix) throws Exception {
@@ -435,14 +504,16 @@ class ResultFanOutTest {
         return receiver.server().getAllServeEvents().stream()
                 .map(event -> event.getRequest())
                 .filter(request -> request.getUrl().startsWith(path))
-                .filter(request -> CtiReceiver.event(request).path("request_id").asText("").startsWith(prefix))
+                .filter(request ->
+                        CtiReceiver.event(request).path("request_id").asText("").startsWith(prefix))
                 .toList();
     }
 
     private List<String> deadLettersFor(String requestId) throws Exception {
         List<String> lines = new ArrayList<>();
         for (String line : DataFiles.deadLetterLines(service.dataDirectory())) {
-            if (requestId.equals(json.readTree(line).path("event").path("request_id").asText())) {
+            if (requestId.equals(
+                    json.readTree(line).path("event").path("request_id").asText())) {
                 lines.add(line);
             }
         }

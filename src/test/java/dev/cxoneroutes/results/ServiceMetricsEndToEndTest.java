@@ -48,7 +48,9 @@ class ServiceMetricsEndToEndTest {
         receiver = new CtiReceiver().start();
         Map<String, String> settings = cxone.liveSettings();
         settings.put("cti.webhook-urls", receiver.url("/cti"));
-        settings.put("cti.webhook-secret", "whsec_" + java.util.Base64.getEncoder().encodeToString("metrics-test-key".getBytes()));
+        settings.put(
+                "cti.webhook-secret",
+                "whsec_" + java.util.Base64.getEncoder().encodeToString("metrics-test-key".getBytes()));
         service = RunningService.start(settings);
     }
 
@@ -63,39 +65,72 @@ class ServiceMetricsEndToEndTest {
     void counts_known_traffic_in_prometheus_metrics_and_the_summary() throws Exception {
         // 3 plain successes, 1 success after one CXone 503, 1 invalid, 1 unauthorized, 1 rejected by CXone.
         for (int i = 1; i <= 3; i++) {
-            assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "ok-" + i).statusCode()).isEqualTo(200);
+            assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "ok-" + i)
+                            .statusCode())
+                    .isEqualTo(200);
         }
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).inScenario("flaky").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(503)).willSetStateTo("up"));
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).inScenario("flaky").whenScenarioStateIs("up")
-                .willReturn(aResponse().withStatus(201).withBody("{\"id\":\"g-2\",\"url\":\"https://chat.example/g-2\"}")));
-        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "retried-1").statusCode()).isEqualTo(200);
-        assertThat(service.postJson(PATH, "{\"dtmf_sequence\":\"x\"}", "X-API-Key", KEY, "X-Request-ID", "invalid-1").statusCode()).isEqualTo(400);
-        assertThat(service.postJson(PATH, VALID, "X-Request-ID", "nokey-1").statusCode()).isEqualTo(401);
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .inScenario("flaky")
+                        .whenScenarioStateIs(STARTED)
+                        .willReturn(aResponse().withStatus(503))
+                        .willSetStateTo("up"));
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .inScenario("flaky")
+                        .whenScenarioStateIs("up")
+                        .willReturn(aResponse()
+                                .withStatus(201)
+                                .withBody("{\"id\":\"g-2\",\"url\":\"https://chat.example/g-2\"}")));
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "retried-1")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(service.postJson(PATH, "{\"dtmf_sequence\":\"x\"}", "X-API-Key", KEY, "X-Request-ID", "invalid-1")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(service.postJson(PATH, VALID, "X-Request-ID", "nokey-1").statusCode())
+                .isEqualTo(401);
         cxone.server().resetScenarios();
-        cxone.server().stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH)).atPriority(1).willReturn(aResponse().withStatus(422)));
-        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "rejected-1").statusCode()).isEqualTo(502);
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .atPriority(1)
+                        .willReturn(aResponse().withStatus(422)));
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "rejected-1")
+                        .statusCode())
+                .isEqualTo(502);
         publishBridgeResultAsTheJmsFlowWould();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             PrometheusText metrics = scrape();
-            assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "success", "source", "http")).isEqualTo(4.0);
-            assertThat(metrics.valueOrZero("cti_webhook_deliveries_total", "outcome", "success")).isEqualTo(8.0);
+            assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "success", "source", "http"))
+                    .isEqualTo(4.0);
+            assertThat(metrics.valueOrZero("cti_webhook_deliveries_total", "outcome", "success"))
+                    .isEqualTo(8.0);
         });
         PrometheusText metrics = scrape();
-        assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "error", "source", "http")).isEqualTo(3.0);
-        assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "success", "source", "jms")).isZero();
-        assertThat(metrics.valueOrZero("cxone_bridge_requests_total", "outcome", "success", "source", "jms")).isEqualTo(1.0);
-        assertThat(metrics.valueOrZero("cxone_request_duration_seconds_count", "operation", "handoff")).isEqualTo(7.0);
-        assertThat(metrics.value("cxone_request_duration_seconds_bucket", "operation", "handoff", "le", "+Inf")).hasValue(7.0);
-        assertThat(metrics.valueOrZero("cxone_request_duration_seconds_sum", "operation", "handoff")).isPositive();
+        assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "error", "source", "http"))
+                .isEqualTo(3.0);
+        assertThat(metrics.valueOrZero("cxone_handoff_requests_total", "outcome", "success", "source", "jms"))
+                .isZero();
+        assertThat(metrics.valueOrZero("cxone_bridge_requests_total", "outcome", "success", "source", "jms"))
+                .isEqualTo(1.0);
+        assertThat(metrics.valueOrZero("cxone_request_duration_seconds_count", "operation", "handoff"))
+                .isEqualTo(7.0);
+        assertThat(metrics.value("cxone_request_duration_seconds_bucket", "operation", "handoff", "le", "+Inf"))
+                .hasValue(7.0);
+        assertThat(metrics.valueOrZero("cxone_request_duration_seconds_sum", "operation", "handoff"))
+                .isPositive();
         assertThat(metrics.valueOrZero("cxone_oauth_token_fetches_total")).isEqualTo(1.0);
-        assertThat(metrics.valueOrZero("cxone_retries_total", "operation", "handoff", "reason", "server_error")).isEqualTo(1.0);
-        assertThat(metrics.valueOrZero("cti_webhook_deliveries_total", "outcome", "error")).isZero();
+        assertThat(metrics.valueOrZero("cxone_retries_total", "operation", "handoff", "reason", "server_error"))
+                .isEqualTo(1.0);
+        assertThat(metrics.valueOrZero("cti_webhook_deliveries_total", "outcome", "error"))
+                .isZero();
         // Camel's own route metrics come from the same registry, on the same page.
-        assertThat(metrics.value("camel_exchanges_total", "routeId", "handoff-http")).hasValue(7.0);
+        assertThat(metrics.value("camel_exchanges_total", "routeId", "handoff-http"))
+                .hasValue(7.0);
 
-        assertThat(service.get(service.url("/api/v1/metrics/summary")).statusCode()).isEqualTo(401);
+        assertThat(service.get(service.url("/api/v1/metrics/summary")).statusCode())
+                .isEqualTo(401);
         HttpResponse<String> summary = service.get(service.url("/api/v1/metrics/summary"), "X-API-Key", KEY);
         assertThat(summary.statusCode()).as(summary.body()).isEqualTo(200);
         assertThat(summary.headers().firstValue("Content-Type")).hasValue("application/json");
@@ -104,8 +139,11 @@ class ServiceMetricsEndToEndTest {
         assertThat(handoff.path("success_count").asLong()).isEqualTo(4);
         assertThat(handoff.path("failure_count").asLong()).isEqualTo(3);
         assertThat(handoff.path("success_rate_percent").asDouble()).isEqualTo(57.14);
-        double histogramAverageMs = 1000 * metrics.valueOrZero("cxone_request_duration_seconds_sum", "operation", "handoff") / 7;
-        assertThat(handoff.path("average_latency_ms").asDouble()).isPositive().isCloseTo(histogramAverageMs, Offset.offset(0.1));
+        double histogramAverageMs =
+                1000 * metrics.valueOrZero("cxone_request_duration_seconds_sum", "operation", "handoff") / 7;
+        assertThat(handoff.path("average_latency_ms").asDouble())
+                .isPositive()
+                .isCloseTo(histogramAverageMs, Offset.offset(0.1));
         JsonNode bridge = json.readTree(summary.body()).path("bridge");
         assertThat(bridge.path("total_operations").asLong()).isEqualTo(1);
         assertThat(bridge.path("success_rate_percent").asDouble()).isEqualTo(100.0);

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 class WebhookAttemptTest {
 
     static final Instant NOW = Instant.parse("2026-11-21T10:00:00Z");
-    static final WebhookBackoff BACKOFF = new WebhookBackoff(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(10));
+    static final WebhookBackoff BACKOFF =
+            new WebhookBackoff(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(10));
 
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final DefaultCamelContext camel = new DefaultCamelContext();
@@ -33,12 +34,14 @@ class WebhookAttemptTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.createContext("/", exchange -> {
             exchange.getRequestBody().readAllBytes();
-            exchange.sendResponseHeaders(Integer.parseInt(exchange.getRequestURI().getPath().substring(1)), -1);
+            exchange.sendResponseHeaders(
+                    Integer.parseInt(exchange.getRequestURI().getPath().substring(1)), -1);
             exchange.close();
         });
         receiver.start();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-        WebhookPoster poster = new WebhookPoster(WebhookPoster.client(Duration.ofSeconds(2)), Optional.empty(), Duration.ofSeconds(2), clock);
+        WebhookPoster poster = new WebhookPoster(
+                WebhookPoster.client(Duration.ofSeconds(2)), Optional.empty(), Duration.ofSeconds(2), clock);
         attempt = new WebhookAttempt(poster, BACKOFF, new ServiceMetrics(meters), clock);
     }
 
@@ -55,7 +58,9 @@ class WebhookAttemptTest {
         attempt.attempt(exchange);
 
         assertThat(exchange.getProperty(WebhookAttempt.NEXT)).isEqualTo("done");
-        assertThat(meters.counter("cti.webhook.deliveries", "outcome", "success").count()).isEqualTo(1);
+        assertThat(meters.counter("cti.webhook.deliveries", "outcome", "success")
+                        .count())
+                .isEqualTo(1);
     }
 
     @Test
@@ -76,18 +81,22 @@ class WebhookAttemptTest {
         // The first wait is 5 s, jittered down to no less than half of it.
         assertThat(dueAt - NOW.toEpochMilli()).isBetween(2_500L, 5_000L);
         assertThat(exchange.getMessage().getHeaders()).containsOnlyKeys(WebhookAttempt.SCHEDULED_DELIVERY);
-        assertThat(meters.counter("cti.webhook.deliveries", "outcome", "error").count()).isEqualTo(1);
+        assertThat(meters.counter("cti.webhook.deliveries", "outcome", "error").count())
+                .isEqualTo(1);
     }
 
     @Test
     void dead_letters_once_the_budget_is_spent() {
-        WebhookDelivery old = WebhookDelivery.create("{}", url(500), NOW.minus(Duration.ofMinutes(10))).afterFailedAttempt("HTTP 500");
+        WebhookDelivery old = WebhookDelivery.create("{}", url(500), NOW.minus(Duration.ofMinutes(10)))
+                .afterFailedAttempt("HTTP 500");
         Exchange exchange = queued(old);
 
         attempt.attempt(exchange);
 
         assertThat(exchange.getProperty(WebhookAttempt.NEXT)).isEqualTo("dead-letter");
-        assertThat(WebhookDelivery.fromJson(exchange.getMessage().getBody(String.class)).attempts()).isEqualTo(2);
+        assertThat(WebhookDelivery.fromJson(exchange.getMessage().getBody(String.class))
+                        .attempts())
+                .isEqualTo(2);
         assertThat(exchange.getMessage().getHeaders()).isEmpty();
     }
 

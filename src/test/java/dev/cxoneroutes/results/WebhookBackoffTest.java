@@ -22,15 +22,18 @@ class WebhookBackoffTest {
         Random random = new Random(7);
         for (int run = 0; run < 500; run++) {
             WebhookBackoff backoff = new WebhookBackoff(
-                    WebhookBackoff.DEFAULT_FIRST_DELAY, WebhookBackoff.DEFAULT_MAX_DELAY,
-                    WebhookBackoff.DEFAULT_TOTAL_BUDGET, random::nextDouble);
+                    WebhookBackoff.DEFAULT_FIRST_DELAY,
+                    WebhookBackoff.DEFAULT_MAX_DELAY,
+                    WebhookBackoff.DEFAULT_TOTAL_BUDGET,
+                    random::nextDouble);
 
             List<Duration> waits = schedule(backoff);
 
             Duration lastAttemptAt = waits.stream().reduce(Duration.ZERO, Duration::plus);
             assertThat(lastAttemptAt).isEqualTo(Duration.ofMinutes(10));
             assertThat(waits).hasSizeBetween(8, 16);
-            assertThat(waits).allSatisfy(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2)));
+            assertThat(waits)
+                    .allSatisfy(wait -> assertThat(wait).isPositive().isLessThanOrEqualTo(Duration.ofMinutes(2)));
         }
     }
 
@@ -38,18 +41,31 @@ class WebhookBackoffTest {
     void doubles_each_wait_up_to_the_cap() {
         WebhookBackoff backoff = fixed(LONGEST, Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1));
 
-        assertThat(waitsFor(backoff, 8)).containsExactly(
-                Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(40),
-                Duration.ofSeconds(80), Duration.ofMinutes(2), Duration.ofMinutes(2), Duration.ofMinutes(2));
+        assertThat(waitsFor(backoff, 8))
+                .containsExactly(
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(40),
+                        Duration.ofSeconds(80),
+                        Duration.ofMinutes(2),
+                        Duration.ofMinutes(2),
+                        Duration.ofMinutes(2));
     }
 
     @Test
     void jitter_waits_at_least_half_of_each_step() {
         WebhookBackoff backoff = fixed(SHORTEST, Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofHours(1));
 
-        assertThat(waitsFor(backoff, 7)).containsExactly(
-                Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
-                Duration.ofSeconds(40), Duration.ofMinutes(1), Duration.ofMinutes(1));
+        assertThat(waitsFor(backoff, 7))
+                .containsExactly(
+                        Duration.ofMillis(2500),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(10),
+                        Duration.ofSeconds(20),
+                        Duration.ofSeconds(40),
+                        Duration.ofMinutes(1),
+                        Duration.ofMinutes(1));
     }
 
     @Test
@@ -63,7 +79,8 @@ class WebhookBackoffTest {
 
     @Test
     void a_two_second_budget_for_tests_retries_quickly_then_gives_up() {
-        WebhookBackoff backoff = new WebhookBackoff(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2));
+        WebhookBackoff backoff =
+                new WebhookBackoff(Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2));
 
         List<Duration> waits = schedule(backoff);
 
@@ -77,10 +94,13 @@ class WebhookBackoffTest {
         WebhookBackoff backoff = fixed(LONGEST, Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofMinutes(10));
         Instant created = Instant.parse("2026-11-21T10:00:00Z");
         WebhookDelivery failedThrice = WebhookDelivery.create("{}", "https://cti.example/", created)
-                .afterFailedAttempt("HTTP 500").afterFailedAttempt("HTTP 500").afterFailedAttempt("HTTP 500");
+                .afterFailedAttempt("HTTP 500")
+                .afterFailedAttempt("HTTP 500")
+                .afterFailedAttempt("HTTP 500");
 
         assertThat(backoff.nextDelay(failedThrice, created.plusSeconds(35))).hasValue(Duration.ofSeconds(20));
-        assertThat(backoff.nextDelay(failedThrice, created.plus(Duration.ofMinutes(10)))).isEmpty();
+        assertThat(backoff.nextDelay(failedThrice, created.plus(Duration.ofMinutes(10))))
+                .isEmpty();
     }
 
     @Test
@@ -102,11 +122,14 @@ class WebhookBackoffTest {
     void refuses_settings_that_make_no_schedule() {
         assertThatThrownBy(() -> new WebhookBackoff(Duration.ZERO, Duration.ofMinutes(2), Duration.ofMinutes(10)))
                 .hasMessageContaining("firstDelay");
-        assertThatThrownBy(() -> new WebhookBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)))
+        assertThatThrownBy(
+                        () -> new WebhookBackoff(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10)))
                 .hasMessageContaining("maxDelay");
-        assertThatThrownBy(() -> new WebhookBackoff(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(-1)))
+        assertThatThrownBy(
+                        () -> new WebhookBackoff(Duration.ofSeconds(5), Duration.ofMinutes(2), Duration.ofSeconds(-1)))
                 .hasMessageContaining("totalBudget");
-        assertThatThrownBy(() -> new WebhookBackoff().nextDelay(0, Duration.ZERO)).hasMessageContaining("at least 1");
+        assertThatThrownBy(() -> new WebhookBackoff().nextDelay(0, Duration.ZERO))
+                .hasMessageContaining("at least 1");
     }
 
     /** Every wait a delivery that always fails goes through, from its first failure to giving up. */

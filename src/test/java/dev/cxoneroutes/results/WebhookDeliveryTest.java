@@ -20,10 +20,11 @@ class WebhookDeliveryTest {
 
     @Test
     void gets_a_webhook_id_of_its_own_for_each_url() {
-        List<WebhookDelivery> deliveries = WebhookDelivery.forEachUrl(
-                BODY, List.of("https://a.example/hook", "https://b.example/hook"), CREATED);
+        List<WebhookDelivery> deliveries =
+                WebhookDelivery.forEachUrl(BODY, List.of("https://a.example/hook", "https://b.example/hook"), CREATED);
 
-        assertThat(deliveries).extracting(WebhookDelivery::url)
+        assertThat(deliveries)
+                .extracting(WebhookDelivery::url)
                 .containsExactly("https://a.example/hook", "https://b.example/hook");
         assertThat(deliveries).extracting(WebhookDelivery::body).containsOnly(BODY);
         assertThat(deliveries.get(0).webhookId()).isNotEqualTo(deliveries.get(1).webhookId());
@@ -34,7 +35,8 @@ class WebhookDeliveryTest {
     void gets_a_new_webhook_id_for_every_event() {
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < 10_000; i++) {
-            ids.add(WebhookDelivery.create(BODY, "https://a.example/hook", CREATED).webhookId());
+            ids.add(WebhookDelivery.create(BODY, "https://a.example/hook", CREATED)
+                    .webhookId());
         }
         assertThat(ids).hasSize(10_000);
     }
@@ -74,8 +76,10 @@ class WebhookDeliveryTest {
     void is_queued_as_snake_case_json() throws Exception {
         WebhookDelivery delivery = new WebhookDelivery("msg_fixed", "https://a.example/hook", "{}", CREATED, 0, null);
 
-        assertThat(delivery.toJson()).isEqualTo("{\"webhook_id\":\"msg_fixed\",\"url\":\"https://a.example/hook\","
-                + "\"body\":\"{}\",\"created_at\":\"2026-11-21T10:00:00.250Z\",\"attempts\":0,\"last_error\":null}");
+        assertThat(delivery.toJson())
+                .isEqualTo(
+                        "{\"webhook_id\":\"msg_fixed\",\"url\":\"https://a.example/hook\","
+                                + "\"body\":\"{}\",\"created_at\":\"2026-11-21T10:00:00.250Z\",\"attempts\":0,\"last_error\":null}");
         assertThat(new ObjectMapper().readTree(delivery.toJson()).size()).isEqualTo(6);
     }
 
@@ -85,8 +89,9 @@ class WebhookDeliveryTest {
                 + "\"body\":\"{}\",\"created_at\":\"2026-11-21T10:00:00Z\",\"attempts\":3,\"last_error\":\"HTTP 500\","
                 + "\"priority\":\"high\"}");
 
-        assertThat(delivery).isEqualTo(new WebhookDelivery(
-                "msg_x", "https://a.example/", "{}", Instant.parse("2026-11-21T10:00:00Z"), 3, "HTTP 500"));
+        assertThat(delivery)
+                .isEqualTo(new WebhookDelivery(
+                        "msg_x", "https://a.example/", "{}", Instant.parse("2026-11-21T10:00:00Z"), 3, "HTTP 500"));
     }
 
     @Test

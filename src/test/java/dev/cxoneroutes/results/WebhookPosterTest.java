@@ -34,10 +34,16 @@ class WebhookPosterTest {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         receiver.setExecutor(Executors.newCachedThreadPool());
         receiver.createContext("/status/", exchange -> {
-            received.put("webhook-id", String.valueOf(exchange.getRequestHeaders().getFirst("webhook-id")));
-            received.put("webhook-timestamp", String.valueOf(exchange.getRequestHeaders().getFirst("webhook-timestamp")));
-            received.put("webhook-signature", String.valueOf(exchange.getRequestHeaders().getFirst("webhook-signature")));
-            received.put("content-type", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
+            received.put(
+                    "webhook-id", String.valueOf(exchange.getRequestHeaders().getFirst("webhook-id")));
+            received.put(
+                    "webhook-timestamp",
+                    String.valueOf(exchange.getRequestHeaders().getFirst("webhook-timestamp")));
+            received.put(
+                    "webhook-signature",
+                    String.valueOf(exchange.getRequestHeaders().getFirst("webhook-signature")));
+            received.put(
+                    "content-type", String.valueOf(exchange.getRequestHeaders().getFirst("Content-Type")));
             received.put("body", new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             int status = Integer.parseInt(exchange.getRequestURI().getPath().substring("/status/".length()));
             exchange.getResponseHeaders().add("Location", "http://127.0.0.1:1/elsewhere");
@@ -71,12 +77,15 @@ class WebhookPosterTest {
 
         assertThat(poster.post(delivery)).isEqualTo(new WebhookPoster.Outcome(true, null));
 
-        assertThat(received).containsEntry("body", delivery.body())
+        assertThat(received)
+                .containsEntry("body", delivery.body())
                 .containsEntry("content-type", "application/json")
                 .containsEntry("webhook-id", delivery.webhookId())
                 .containsEntry("webhook-timestamp", Long.toString(NOW.getEpochSecond()))
-                .containsEntry("webhook-signature", new WebhookSigner("poster-test-secret")
-                        .signature(delivery.webhookId(), NOW.getEpochSecond(), delivery.bodyBytes()));
+                .containsEntry(
+                        "webhook-signature",
+                        new WebhookSigner("poster-test-secret")
+                                .signature(delivery.webhookId(), NOW.getEpochSecond(), delivery.bodyBytes()));
     }
 
     @Test
@@ -101,18 +110,22 @@ class WebhookPosterTest {
     void describes_a_failure_without_quoting_the_url() {
         int closedPort = receiver.getAddress().getPort();
         receiver.stop(0);
-        WebhookDelivery delivery = WebhookDelivery.create("{}", "http://127.0.0.1:" + closedPort + "/hook?token=abc", NOW);
+        WebhookDelivery delivery =
+                WebhookDelivery.create("{}", "http://127.0.0.1:" + closedPort + "/hook?token=abc", NOW);
 
         WebhookPoster.Outcome outcome = poster.post(delivery);
 
         assertThat(outcome.delivered()).isFalse();
         assertThat(outcome.error()).doesNotContain(Integer.toString(closedPort)).doesNotContain("token");
-        assertThat(poster.post(WebhookDelivery.create("{}", "ftp://cti.example/x", NOW)).error())
+        assertThat(poster.post(WebhookDelivery.create("{}", "ftp://cti.example/x", NOW))
+                        .error())
                 .isEqualTo("the URL is not a valid http(s) URL");
     }
 
     private WebhookDelivery delivery(String path) {
-        return WebhookDelivery.create(ResultEventTest.event(NOW).toJson(),
-                "http://127.0.0.1:" + receiver.getAddress().getPort() + path, NOW);
+        return WebhookDelivery.create(
+                ResultEventTest.event(NOW).toJson(),
+                "http://127.0.0.1:" + receiver.getAddress().getPort() + path,
+                NOW);
     }
 }

@@ -55,7 +55,8 @@ class WebhookRestartTest {
         settings.put("cti.webhook-retry-max-delay-seconds", "1");
         settings.put("cti.webhook-retry-budget-seconds", "300");
         settings.put("camel.main.shutdown-timeout", "10");
-        settings.put("data.dir", Files.createTempDirectory("cxone-routes-restart").toString());
+        settings.put(
+                "data.dir", Files.createTempDirectory("cxone-routes-restart").toString());
         settings.put("jms.embedded-port", String.valueOf(RunningService.freePort()));
         service = RunningService.start(settings);
 
@@ -66,11 +67,16 @@ class WebhookRestartTest {
             for (int i = 0; i < 60; i++) {
                 String requestId = "restart-" + i;
                 answers.add(CompletableFuture.supplyAsync(
-                        () -> service.postJson(PATH, VALID, "X-API-Key", "test-key-1", "X-Request-ID", requestId), callers));
+                        () -> service.postJson(PATH, VALID, "X-API-Key", "test-key-1", "X-Request-ID", requestId),
+                        callers));
             }
-            await().atMost(Duration.ofSeconds(60)).until(() -> answers.stream().filter(CompletableFuture::isDone).count() >= 20);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            answers.stream().filter(CompletableFuture::isDone).count() >= 20);
             service.close();
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).exceptionally(failure -> null).join();
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                    .exceptionally(failure -> null)
+                    .join();
         } finally {
             callers.shutdownNow();
         }
@@ -87,10 +93,12 @@ class WebhookRestartTest {
         receiver.start();
         service = RunningService.start(settings);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(
-                () -> assertThat(receiver.server().getAllServeEvents()).hasSize(answered.size()));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> assertThat(receiver.server().getAllServeEvents()).hasSize(answered.size()));
         List<String> delivered = receiver.server().getAllServeEvents().stream()
-                .map(event -> CtiReceiver.event(event.getRequest()).path("request_id").asText())
+                .map(event ->
+                        CtiReceiver.event(event.getRequest()).path("request_id").asText())
                 .toList();
         assertThat(delivered).containsExactlyInAnyOrderElementsOf(answered);
         for (String requestId : answered) {

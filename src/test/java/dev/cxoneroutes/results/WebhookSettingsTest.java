@@ -27,15 +27,16 @@ class WebhookSettingsTest {
 
     @Test
     void reads_every_comma_separated_url() {
-        WebhookSettings webhooks = WebhookSettings.load(settings(Map.of(
-                WebhookSettings.URLS, " https://a.example/hook , ,https://b.example/hook?token=x ")));
+        WebhookSettings webhooks = WebhookSettings.load(
+                settings(Map.of(WebhookSettings.URLS, " https://a.example/hook , ,https://b.example/hook?token=x ")));
 
         assertThat(webhooks.urls()).containsExactly("https://a.example/hook", "https://b.example/hook?token=x");
     }
 
     @Test
     void names_the_missing_secret_when_there_are_urls_and_never_shows_a_given_one() {
-        assertThat(WebhookSettings.load(settings(Map.of(WebhookSettings.URLS, "https://a.example/hook"))).missingLiveSettings())
+        assertThat(WebhookSettings.load(settings(Map.of(WebhookSettings.URLS, "https://a.example/hook")))
+                        .missingLiveSettings())
                 .containsExactly("CTI_WEBHOOK_SECRET (required with CTI_WEBHOOK_URLS)");
 
         WebhookSettings signed = WebhookSettings.load(settings(Map.of(

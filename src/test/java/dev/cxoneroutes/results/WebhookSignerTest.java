@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 /** Standard Webhooks signatures, checked against the spec's own vector and an independent HMAC. */
 class WebhookSignerTest {
 
-    static final String SECRET_A = "whsec_" + Base64.getEncoder().encodeToString(
-            "first key of thirty-two bytes!!!".getBytes(StandardCharsets.UTF_8));
-    static final String SECRET_B = "whsec_" + Base64.getEncoder().encodeToString(
-            "the rotated-in second key, 32 b!".getBytes(StandardCharsets.UTF_8));
+    static final String SECRET_A = "whsec_"
+            + Base64.getEncoder().encodeToString("first key of thirty-two bytes!!!".getBytes(StandardCharsets.UTF_8));
+    static final String SECRET_B = "whsec_"
+            + Base64.getEncoder().encodeToString("the rotated-in second key, 32 b!".getBytes(StandardCharsets.UTF_8));
 
     /**
      * The signing test vector published with the Standard Webhooks reference libraries:
@@ -64,9 +64,9 @@ class WebhookSignerTest {
         WebhookSigner signer = new WebhookSigner(SECRET_A + " , " + SECRET_B);
 
         assertThat(signer.keyCount()).isEqualTo(2);
-        assertThat(signer.signature("msg_3", 1_790_000_000L, body)).isEqualTo(
-                "v1," + independentHmac(decoded(SECRET_A), "msg_3.1790000000.{\"success\":true}")
-                        + " v1," + independentHmac(decoded(SECRET_B), "msg_3.1790000000.{\"success\":true}"));
+        assertThat(signer.signature("msg_3", 1_790_000_000L, body))
+                .isEqualTo("v1," + independentHmac(decoded(SECRET_A), "msg_3.1790000000.{\"success\":true}") + " v1,"
+                        + independentHmac(decoded(SECRET_B), "msg_3.1790000000.{\"success\":true}"));
     }
 
     @Test
@@ -74,15 +74,18 @@ class WebhookSignerTest {
         byte[] body = "{\"rotation\":1}".getBytes(StandardCharsets.UTF_8);
         String header = new WebhookSigner(SECRET_A + "," + SECRET_B).signature("msg_4", 42L, body);
 
-        assertThat(header.split(" ")).containsExactlyInAnyOrder(
-                new WebhookSigner(SECRET_A).signature("msg_4", 42L, body),
-                new WebhookSigner(SECRET_B).signature("msg_4", 42L, body));
+        assertThat(header.split(" "))
+                .containsExactlyInAnyOrder(
+                        new WebhookSigner(SECRET_A).signature("msg_4", 42L, body),
+                        new WebhookSigner(SECRET_B).signature("msg_4", 42L, body));
     }
 
     @Test
     void gives_the_three_headers_of_an_attempt_with_the_deliverys_id() {
         WebhookDelivery delivery = WebhookDelivery.create(
-                "{\"event_type\":\"handoff_attempt\"}", "https://cti.example/hook", Instant.parse("2026-11-21T10:00:00Z"));
+                "{\"event_type\":\"handoff_attempt\"}",
+                "https://cti.example/hook",
+                Instant.parse("2026-11-21T10:00:00Z"));
         WebhookSigner signer = new WebhookSigner(SECRET_A);
 
         Map<String, String> first = signer.headers(delivery, Instant.parse("2026-11-21T10:00:00.900Z"));
@@ -92,8 +95,11 @@ class WebhookSignerTest {
         assertThat(first).containsOnlyKeys("webhook-id", "webhook-timestamp", "webhook-signature");
         assertThat(first.get("webhook-id")).isEqualTo(delivery.webhookId());
         assertThat(first.get("webhook-timestamp")).isEqualTo("1795255200");
-        assertThat(first.get("webhook-signature")).isEqualTo("v1," + independentHmac(
-                decoded(SECRET_A), delivery.webhookId() + ".1795255200.{\"event_type\":\"handoff_attempt\"}"));
+        assertThat(first.get("webhook-signature"))
+                .isEqualTo("v1,"
+                        + independentHmac(
+                                decoded(SECRET_A),
+                                delivery.webhookId() + ".1795255200.{\"event_type\":\"handoff_attempt\"}"));
         assertThat(retry.get("webhook-id")).isEqualTo(delivery.webhookId());
         assertThat(retry.get("webhook-timestamp")).isEqualTo("1795255205");
         assertThat(retry.get("webhook-signature")).isNotEqualTo(first.get("webhook-signature"));
@@ -101,7 +107,8 @@ class WebhookSignerTest {
 
     @Test
     void never_shows_a_secret_in_its_description_or_its_errors() {
-        String secret = "whsec_" + Base64.getEncoder().encodeToString("do-not-leak-me".getBytes(StandardCharsets.UTF_8));
+        String secret =
+                "whsec_" + Base64.getEncoder().encodeToString("do-not-leak-me".getBytes(StandardCharsets.UTF_8));
         String broken = "whsec_not*base64!do-not-leak-me";
 
         assertThat(new WebhookSigner(secret + ",plain-do-not-leak")).hasToString("WebhookSigner[keys=2]");
@@ -124,7 +131,8 @@ class WebhookSignerTest {
     void has_no_signer_when_the_secret_is_unset() {
         assertThat(WebhookSigner.fromSetting(null)).isEmpty();
         assertThat(WebhookSigner.fromSetting("  ")).isEmpty();
-        assertThat(WebhookSigner.fromSetting(SECRET_A)).hasValueSatisfying(s -> assertThat(s.keyCount()).isEqualTo(1));
+        assertThat(WebhookSigner.fromSetting(SECRET_A))
+                .hasValueSatisfying(s -> assertThat(s.keyCount()).isEqualTo(1));
     }
 
     /** HMAC-SHA256 written out here with javax.crypto, sharing no code with {@link WebhookSigner}. */

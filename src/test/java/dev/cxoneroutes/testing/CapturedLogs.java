@@ -24,12 +24,14 @@ public final class CapturedLogs implements AutoCloseable {
         PatternLayout layout = PatternLayout.newBuilder()
                 .withPattern("%level %c %X - %m%n%throwable")
                 .build();
-        appender = new AbstractAppender("captured-" + System.identityHashCode(this), null, layout, true, Property.EMPTY_ARRAY) {
-            @Override
-            public void append(LogEvent event) {
-                lines.add(layout.toSerializable(event));
-            }
-        };
+        appender =
+                new AbstractAppender(
+                        "captured-" + System.identityHashCode(this), null, layout, true, Property.EMPTY_ARRAY) {
+                    @Override
+                    public void append(LogEvent event) {
+                        lines.add(layout.toSerializable(event));
+                    }
+                };
         appender.start();
         Configuration config = context().getConfiguration();
         config.getRootLogger().addAppender(appender, null, null);

@@ -30,7 +30,11 @@ public final class CtiReceiver implements AutoCloseable {
 
     /** Starts (or starts again) on this receiver's port. */
     public CtiReceiver start() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").port(port).containerThreads(20).jettyAcceptors(1));
+        server = new WireMockServer(options()
+                .bindAddress("127.0.0.1")
+                .port(port)
+                .containerThreads(20)
+                .jettyAcceptors(1));
         server.start();
         reset();
         return this;
@@ -66,7 +70,8 @@ public final class CtiReceiver implements AutoCloseable {
         return server.getAllServeEvents().stream()
                 .map(event -> event.getRequest())
                 .filter(request -> path == null || request.getUrl().startsWith(path))
-                .filter(request -> requestId.equals(event(request).path("request_id").asText(null)))
+                .filter(request ->
+                        requestId.equals(event(request).path("request_id").asText(null)))
                 .sorted(java.util.Comparator.comparing(LoggedRequest::getLoggedDate))
                 .toList();
     }

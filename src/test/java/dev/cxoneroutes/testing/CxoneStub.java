@@ -19,13 +19,18 @@ public final class CxoneStub implements AutoCloseable {
     public static final String GUEST_PATH = "/api/v2/interactions/guests";
     /** Any call's bridge endpoint, as CXONE_BRIDGE_PATH's default spells it. */
     public static final String BRIDGE_PATH_PATTERN = "/api/v2/cti/calls/[^/]+/bridge";
+
     public static final String BRIDGE_ANSWER = "{\"bridgeId\":\"bridge-1\",\"state\":\"bridged\"}";
     public static final String CLIENT_SECRET = "s3cr3t-client-secret-value";
 
     private final WireMockServer server;
 
     public CxoneStub() {
-        server = new WireMockServer(options().bindAddress("127.0.0.1").dynamicPort().containerThreads(250).jettyAcceptors(2));
+        server = new WireMockServer(options()
+                .bindAddress("127.0.0.1")
+                .dynamicPort()
+                .containerThreads(250)
+                .jettyAcceptors(2));
         server.start();
         reset();
     }
@@ -34,11 +39,14 @@ public final class CxoneStub implements AutoCloseable {
     public void reset() {
         server.resetAll();
         stubToken("tok-1", 3600);
-        server.stubFor(post(urlPathEqualTo(GUEST_PATH))
-                .willReturn(aResponse()
-                        .withStatus(201)
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("{\"id\":\"guest-1\",\"url\":\"https://chat.example/s/guest-1\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
+        server.stubFor(
+                post(urlPathEqualTo(GUEST_PATH))
+                        .willReturn(
+                                aResponse()
+                                        .withStatus(201)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(
+                                                "{\"id\":\"guest-1\",\"url\":\"https://chat.example/s/guest-1\",\"state\":\"new\",\"channel\":\"webMessaging\"}")));
         stubBridge(aResponse()
                 .withStatus(200)
                 .withHeader("Content-Type", "application/json")
@@ -60,7 +68,8 @@ public final class CxoneStub implements AutoCloseable {
                 .willReturn(aResponse()
                         .withStatus(200)
                         .withHeader("Content-Type", "application/json")
-                        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":" + expiresIn + "}")));
+                        .withBody("{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":"
+                                + expiresIn + "}")));
     }
 
     public WireMockServer server() {

@@ -22,7 +22,9 @@ public final class DataFiles {
         }
         List<String> lines = new ArrayList<>();
         try (Stream<Path> files = Files.list(audit)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("audit-\\d{4}-\\d{2}-\\d{2}\\.jsonl")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("audit-\\d{4}-\\d{2}-\\d{2}\\.jsonl"))
+                    .sorted()
+                    .toList()) {
                 lines.addAll(Files.readAllLines(file, StandardCharsets.UTF_8));
             }
         } catch (IOException e) {
@@ -51,7 +53,9 @@ public final class DataFiles {
     public static String allWrittenText(Path dataDirectory) {
         StringBuilder text = new StringBuilder();
         try (Stream<Path> files = Files.walk(dataDirectory)) {
-            for (Path file : files.filter(Files::isRegularFile).filter(f -> !f.startsWith(dataDirectory.resolve("broker"))).toList()) {
+            for (Path file : files.filter(Files::isRegularFile)
+                    .filter(f -> !f.startsWith(dataDirectory.resolve("broker")))
+                    .toList()) {
                 text.append(Files.readString(file, StandardCharsets.ISO_8859_1)).append('\n');
             }
         } catch (IOException e) {

@@ -20,7 +20,10 @@ import org.apache.camel.main.Main;
  */
 public final class RunningService implements AutoCloseable {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final Main main;
     private final int httpPort;
@@ -104,7 +107,9 @@ public final class RunningService implements AutoCloseable {
 
     /** GETs a URL; headers alternate name, value. */
     public HttpResponse<String> get(String url, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         for (int i = 0; i < headers.length; i += 2) {
             request.header(headers[i], headers[i + 1]);
         }
