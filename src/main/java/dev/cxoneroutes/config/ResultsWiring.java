@@ -19,6 +19,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
@@ -51,7 +52,12 @@ final class ResultsWiring {
         return metrics;
     }
 
-    static void bind(CamelContext context, Path dataDirectory, WebhookSettings webhooks, ServiceMetrics metrics)
+    static void bind(
+            CamelContext context,
+            Path dataDirectory,
+            Duration auditSyncInterval,
+            WebhookSettings webhooks,
+            ServiceMetrics metrics)
             throws Exception {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
@@ -61,7 +67,7 @@ final class ResultsWiring {
         registry.bind("operationTotals", new OperationTotals());
         registry.bind("fanOutFailures", new FanOutFailures(metrics));
 
-        AuditLog audit = new AuditLog(dataDirectory.resolve("audit"));
+        AuditLog audit = new AuditLog(dataDirectory.resolve("audit"), auditSyncInterval);
         context.addService(new CloseOnStop(audit), true, false);
         registry.bind("auditLog", audit);
 

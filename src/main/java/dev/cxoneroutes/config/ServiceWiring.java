@@ -134,7 +134,12 @@ public class ServiceWiring implements CamelConfiguration {
         ResultEvents events = new ResultEvents(Clock.systemUTC());
         registry.bind("resultEvents", events);
         wireJms(context, settings);
-        ResultsWiring.bind(context, dataDirectory(settings), webhooks, metrics);
+        ResultsWiring.bind(
+                context,
+                dataDirectory(settings),
+                Duration.ofMillis(settings.number("results.audit-sync-interval-millis", 1000)),
+                webhooks,
+                metrics);
         wireReadinessChecks(context, settings, cxone, tokens);
         registry.bind("jmsRequests", new JmsRequests(registry.lookupByNameAndType("requestGuard", RequestGuard.class)));
         registry.bind("jmsReplyWriter", new JmsReplyWriter(json));

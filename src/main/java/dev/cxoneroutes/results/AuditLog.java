@@ -3,6 +3,7 @@ package dev.cxoneroutes.results;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
@@ -33,8 +34,16 @@ public final class AuditLog implements Closeable {
     private boolean closed; // guarded by days
 
     /** @param auditDir the folder of the daily files, normally {@code DATA_DIR/audit}; created when needed */
+    private final Duration syncInterval;
+
     public AuditLog(Path auditDir) {
+        this(auditDir, Duration.ZERO);
+    }
+
+    /** @param syncInterval how often the file is fsynced at most (zero: on every append) */
+    public AuditLog(Path auditDir, Duration syncInterval) {
         this.auditDir = auditDir;
+        this.syncInterval = syncInterval;
     }
 
     /** The file that holds the events of a UTC day. */
@@ -43,7 +52,7 @@ public final class AuditLog implements Closeable {
     }
 
     /**
-     * Appends the event as one line and returns once it is on disk.
+     * Appends the event as one line and returns once it is written (synced at most once per sync interval).
      *
      * @throws IOException when the line could not be written; the caller decides whether that may
      *     delay anything (it must not delay the caller's answer)
@@ -85,7 +94,7 @@ public final class AuditLog implements Closeable {
         }
         LineAppender appender = open.get(day);
         if (appender == null) {
-            appender = LineAppender.open(fileFor(day));
+            appender = LineAppender.open(fileFor(day), syncInterval);
             open.put(day, appender);
         }
         while (open.size() > OPEN_DAYS) {

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       complete lines goes to the file in a single {@code write} on a descriptor opened with
  *       {@code O_APPEND}, so it lands at the end of the file even if another appender in this process
  *       has the same file open.</li>
- *   <li><b>Durable when {@link #append} returns.</b> The file is synced ({@code fsync}) before any
+ *   <li><b>Durable when {@link #append} returns</b> (opened without a sync interval; with one, see
+ *       {@link #open(Path, Duration)}). The file is synced ({@code fsync}) before any
  *       caller is released, so a line that was acknowledged survives a kill -9 (which never loses
  *       written data anyway) and also a power cut or kernel crash. The file's directory entry is
  *       synced when the file is created.</li>
@@ -59,17 +61,32 @@ public final class LineAppender implements Closeable {
     private final FileOutputStream out;
     private final ReentrantLock writer = new ReentrantLock();
     private final Queue<PendingLine> queued = new ConcurrentLinkedQueue<>();
+    private final long syncIntervalNanos;
     private boolean mayEndMidLine; // guarded by writer
     private boolean closed; // guarded by writer
+    private long lastSyncNanos; // guarded by writer
+    private boolean unsynced; // guarded by writer
 
-    private LineAppender(Path file, FileOutputStream out) {
+    private LineAppender(Path file, FileOutputStream out, Duration syncInterval) {
         this.file = file;
         this.out = out;
+        this.syncIntervalNanos = syncInterval.toNanos();
         this.mayEndMidLine = true;
+        this.lastSyncNanos = System.nanoTime();
     }
 
     /** Opens (creating it and its folders if needed) the file for appending; existing lines are kept. */
     public static LineAppender open(Path file) throws IOException {
+        return open(file, Duration.ZERO);
+    }
+
+    /**
+     * Opens the file for appending, syncing at most once per {@code syncInterval} (and on close)
+     * instead of on every append. Every append is still one complete write that survives the
+     * process being killed; an operating-system crash can lose the last interval's lines. The audit
+     * log uses this: an fsync per result cost a drop file nine tenths of its throughput (bench/).
+     */
+    public static LineAppender open(Path file, Duration syncInterval) throws IOException {
         Path folder = file.toAbsolutePath().getParent();
         Files.createDirectories(folder);
         boolean created = !Files.exists(file);
@@ -77,7 +94,7 @@ public final class LineAppender implements Closeable {
         if (created) {
             syncDirectory(folder);
         }
-        return new LineAppender(file, out);
+        return new LineAppender(file, out, syncInterval);
     }
 
     public Path file() {
@@ -85,7 +102,8 @@ public final class LineAppender implements Closeable {
     }
 
     /**
-     * Appends the line (a newline is added) and returns once it is on disk.
+     * Appends the line (a newline is added) and returns once it is written (and synced, unless a
+     * sync interval was given and has not yet passed).
      *
      * @param line one line of text: it must not contain a line break
      * @throws IOException when the line could not be written or synced; it may still have been written
@@ -136,7 +154,12 @@ public final class LineAppender implements Closeable {
                 mayEndMidLine = false;
             }
             out.write(all);
-            out.getFD().sync();
+            unsynced = true;
+            if (System.nanoTime() - lastSyncNanos >= syncIntervalNanos) {
+                out.getFD().sync();
+                lastSyncNanos = System.nanoTime();
+                unsynced = false;
+            }
         } catch (IOException e) {
             mayEndMidLine = true;
             failure = e;
@@ -172,6 +195,9 @@ public final class LineAppender implements Closeable {
         try {
             if (!closed) {
                 closed = true;
+                if (unsynced) {
+                    out.getFD().sync();
+                }
                 out.close();
             }
         } finally {
