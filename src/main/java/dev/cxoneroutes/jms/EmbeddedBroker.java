@@ -86,6 +86,9 @@ public class EmbeddedBroker extends ServiceSupport {
                 "#",
                 new AddressSettings()
                         .setMaxDeliveryAttempts(-1)
+                        // Never used (no attempt limit, no expiry); named so Artemis does not warn per queue.
+                        .setDeadLetterAddress(org.apache.activemq.artemis.api.core.SimpleString.of("DLQ"))
+                        .setExpiryAddress(org.apache.activemq.artemis.api.core.SimpleString.of("ExpiryQueue"))
                         .setRedeliveryDelay(1000)
                         .setRedeliveryMultiplier(2)
                         .setMaxRedeliveryDelay(30_000)
