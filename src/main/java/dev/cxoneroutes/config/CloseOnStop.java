@@ -1,17 +1,16 @@
 package dev.cxoneroutes.config;
 
-import java.io.Closeable;
 import org.apache.camel.support.service.ServiceSupport;
 
 /**
- * Ties a file the service keeps open (the audit log, the dead-letter file) to the Camel context's
+ * Ties a store the service keeps open (audit log, dead-letter file, idempotency store) to the Camel context's
  * lifecycle: closed when the context stops, after the routes that write to it.
  */
 final class CloseOnStop extends ServiceSupport {
 
-    private final Closeable resource;
+    private final AutoCloseable resource;
 
-    CloseOnStop(Closeable resource) {
+    CloseOnStop(AutoCloseable resource) {
         this.resource = resource;
     }
 

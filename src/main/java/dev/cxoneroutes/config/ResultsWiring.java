@@ -62,7 +62,10 @@ final class ResultsWiring {
         Registry registry = context.getRegistry();
         Clock clock = Clock.systemUTC();
 
-        registry.bind("resultPublication", new ResultPublication(new ResultEvents(clock)));
+        // One ResultEvents for every flow: ServiceWiring binds it before the results are wired.
+        registry.bind(
+                "resultPublication",
+                new ResultPublication(registry.lookupByNameAndType("resultEvents", ResultEvents.class)));
         registry.bind("requestLog", new RequestLog());
         registry.bind("operationTotals", new OperationTotals());
         registry.bind("fanOutFailures", new FanOutFailures(metrics));

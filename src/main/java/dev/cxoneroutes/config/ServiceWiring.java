@@ -54,7 +54,6 @@ import org.apache.camel.Configuration;
 import org.apache.camel.component.http.HttpComponent;
 import org.apache.camel.component.sjms2.Sjms2Component;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * Builds the service's beans from its settings and binds them by the names the routes use.
@@ -240,15 +239,7 @@ public class ServiceWiring implements CamelConfiguration {
                 Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
                 settings.number("idempotency.max-entries", 100_000),
                 Clock.systemUTC());
-        context.addService(
-                new ServiceSupport() {
-                    @Override
-                    protected void doStop() {
-                        answers.close();
-                    }
-                },
-                true,
-                false);
+        context.addService(new CloseOnStop(answers), true, false);
         return answers;
     }
 

@@ -25,7 +25,7 @@ import org.apache.camel.Exchange;
  * {@link ExchangeKeys#STATUS}, {@link ExchangeKeys#ERROR_CODE}, {@link ExchangeKeys#ERROR_MESSAGE},
  * {@link CxoneCallState#LATENCY_MS}, {@link CxoneCallState#ATTEMPTS}; the ids from the answer body
  * ({@code guest_id}, {@code call_id}), whether it is still a map/record or already JSON text; for a
- * bridge that failed, the call id from {@link #CALL_ID} or else from the CXone request that was sent.
+ * bridge that failed, the call id from {@link ExchangeKeys#CALL_ID} or else from the CXone request that was sent.
  */
 public class ResultEvents {
 
@@ -34,7 +34,6 @@ public class ResultEvents {
      * the command is read, so that a bridge refused or failed before CXone answered still names its
      * call; without it the call id comes from the answer or the CXone request.
      */
-    public static final String CALL_ID = dev.cxoneroutes.api.ExchangeKeys.CALL_ID;
 
     /** The DTMF alphabet: a match of the caller's digits counts only when not part of a longer run. */
     private static final String DTMF_CHARACTER = "[0-9A-Da-d*#]";
@@ -67,7 +66,9 @@ public class ResultEvents {
         String guestId = null;
         if (type == EventType.BRIDGE_ATTEMPT) {
             callId = firstPresent(
-                    exchange.getProperty(CALL_ID, String.class), text(answer, "call_id"), text(sentToCxone, "callId"));
+                    exchange.getProperty(ExchangeKeys.CALL_ID, String.class),
+                    text(answer, "call_id"),
+                    text(sentToCxone, "callId"));
         } else {
             guestId = text(answer, "guest_id");
         }

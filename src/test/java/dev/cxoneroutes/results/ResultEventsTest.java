@@ -145,7 +145,7 @@ class ResultEventsTest {
     @Test
     void prefers_the_call_id_the_bridge_route_recorded() {
         Exchange exchange = exchange("bridge", "jms", "req-5");
-        exchange.setProperty(ResultEvents.CALL_ID, "call-5");
+        exchange.setProperty(ExchangeKeys.CALL_ID, "call-5");
         failWith(exchange, ProblemCode.INVALID_REQUEST, "2 field(s) are invalid.");
 
         assertThat(events.fromExchange(exchange).callId()).isEqualTo("call-5");

@@ -345,7 +345,7 @@ class ResultFanOutTest {
         exchange.setProperty(ExchangeKeys.STATUS, 503);
         exchange.setProperty(ExchangeKeys.ERROR_CODE, "CXONE_UNAVAILABLE");
         exchange.setProperty(ExchangeKeys.ERROR_MESSAGE, "CXone answered HTTP 503; try again later.");
-        exchange.setProperty(ResultEvents.CALL_ID, "call-42");
+        exchange.setProperty(ExchangeKeys.CALL_ID, "call-42");
         exchange.getMessage().setBody("the caller's answer");
         exchange.getMessage().setHeader("JMSCorrelationID", "corr-1");
 

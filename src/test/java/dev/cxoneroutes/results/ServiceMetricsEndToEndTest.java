@@ -158,7 +158,7 @@ class ServiceMetricsEndToEndTest {
         exchange.setProperty(ExchangeKeys.SOURCE, "jms");
         exchange.setProperty(ExchangeKeys.REQUEST_ID, "bridge-1");
         exchange.setProperty(ExchangeKeys.STATUS, 200);
-        exchange.setProperty(ResultEvents.CALL_ID, "call-7");
+        exchange.setProperty(ExchangeKeys.CALL_ID, "call-7");
         exchange.getMessage().setBody("{\"status\":\"success\",\"call_id\":\"call-7\"}");
         service.context().createProducerTemplate().send("direct:results-publish", exchange);
     }
