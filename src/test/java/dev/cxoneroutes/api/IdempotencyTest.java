@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.LiveService;
-import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.LiveServiceTest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,12 +17,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Studio REST action retries on its own: a repeated Idempotency-Key must never make a second guest session. */
-class IdempotencyTest {
+class IdempotencyTest extends LiveServiceTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
     static final String BODY = "{\"dtmf_sequence\":\"1\",\"voice_history\":{},\"caller_id\":\"x\"}";
@@ -30,13 +29,9 @@ class IdempotencyTest {
     @RegisterExtension
     static final LiveService live = new LiveService();
 
-    CxoneStub cxone;
-    RunningService service;
-
-    @BeforeEach
-    void useLiveService() {
-        cxone = live.cxone();
-        service = live.service();
+    @Override
+    protected LiveService live() {
+        return live;
     }
 
     @Test

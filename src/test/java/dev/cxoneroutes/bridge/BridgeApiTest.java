@@ -15,15 +15,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.LiveService;
-import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.LiveServiceTest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /api/v1/calls/{callId}/bridge against a stub CXone: the answer, the request CXone gets, the errors. */
-class BridgeApiTest {
+class BridgeApiTest extends LiveServiceTest {
 
     static final String CALL_ID = "call-42_A";
     static final String PATH = "/api/v1/calls/" + CALL_ID + "/bridge";
@@ -41,13 +40,9 @@ class BridgeApiTest {
     @RegisterExtension
     static final LiveService live = new LiveService();
 
-    CxoneStub cxone;
-    RunningService service;
-
-    @BeforeEach
-    void useLiveService() {
-        cxone = live.cxone();
-        service = live.service();
+    @Override
+    protected LiveService live() {
+        return live;
     }
 
     @Test

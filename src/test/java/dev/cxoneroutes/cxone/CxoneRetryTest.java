@@ -15,7 +15,7 @@ import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.LiveService;
-import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.LiveServiceTest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -27,12 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** How the service treats a failing CXone: what it retries, how long it waits, what the caller gets. */
-class CxoneRetryTest {
+class CxoneRetryTest extends LiveServiceTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
     static final String BODY = "{\"dtmf_sequence\":\"1\",\"voice_history\":{},\"caller_id\":\"x\"}";
@@ -44,13 +43,9 @@ class CxoneRetryTest {
     @RegisterExtension
     static final LiveService live = new LiveService(settings -> settings.put("cxone.max-backoff-seconds", "10"));
 
-    CxoneStub cxone;
-    RunningService service;
-
-    @BeforeEach
-    void useLiveService() {
-        cxone = live.cxone();
-        service = live.service();
+    @Override
+    protected LiveService live() {
+        return live;
     }
 
     @Test

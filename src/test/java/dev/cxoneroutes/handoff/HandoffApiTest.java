@@ -13,15 +13,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.config.ServiceVersion;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.LiveService;
-import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.LiveServiceTest;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** POST /api/v1/ivr/handoff against a stub CXone: the answer, the request CXone gets, the errors. */
-class HandoffApiTest {
+class HandoffApiTest extends LiveServiceTest {
 
     static final String PATH = "/api/v1/ivr/handoff";
     static final String KEY = "test-key-1";
@@ -35,13 +34,9 @@ class HandoffApiTest {
     @RegisterExtension
     static final LiveService live = new LiveService();
 
-    CxoneStub cxone;
-    RunningService service;
-
-    @BeforeEach
-    void useLiveService() {
-        cxone = live.cxone();
-        service = live.service();
+    @Override
+    protected LiveService live() {
+        return live;
     }
 
     @Test
