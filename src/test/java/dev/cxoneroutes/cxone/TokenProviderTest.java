@@ -7,11 +7,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.MutableClock;
 import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class TokenProviderTest {
 
     CxoneStub cxone;
-    MovableClock clock = new MovableClock();
+    MutableClock clock = new MutableClock(Instant.parse("2026-11-22T00:00:00Z"));
     AtomicInteger fetches = new AtomicInteger();
     TokenProvider tokens;
 
@@ -96,28 +95,5 @@ class TokenProviderTest {
 
     private int tokenRequests() {
         return cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.TOKEN_PATH)));
-    }
-
-    static final class MovableClock extends Clock {
-        private Instant now = Instant.parse("2026-11-22T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

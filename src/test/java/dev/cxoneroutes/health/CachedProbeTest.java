@@ -2,11 +2,9 @@ package dev.cxoneroutes.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.cxoneroutes.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
@@ -14,23 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Health polling asks the dependency at most once per time-to-live. */
 class CachedProbeTest {
 
-    final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-21T10:00:00Z"));
-    final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-21T10:00:00Z"));
 
     @Test
     void asks_again_only_once_the_answer_is_older_than_its_time_to_live() {
@@ -46,11 +28,11 @@ class CachedProbeTest {
 
         assertThat(probe.getAsBoolean()).isFalse();
         up.set(true);
-        now.set(now.get().plusSeconds(29));
+        clock.advance(Duration.ofSeconds(29));
         assertThat(probe.getAsBoolean()).isFalse();
         assertThat(calls).hasValue(1);
 
-        now.set(now.get().plusSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
         assertThat(probe.getAsBoolean()).isTrue();
         assertThat(calls).hasValue(2);
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.results.ResultEvent.EventType;
 import dev.cxoneroutes.results.ResultEvent.Source;
+import dev.cxoneroutes.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
