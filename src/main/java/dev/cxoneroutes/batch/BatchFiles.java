@@ -3,6 +3,7 @@ package dev.cxoneroutes.batch;
 import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.results.BatchCompletedEvent;
 import dev.cxoneroutes.results.ResultEvents;
+import dev.cxoneroutes.results.ResultPublication;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,7 +97,11 @@ public class BatchFiles {
         progress.started(run);
     }
 
-    /** Every line has its result: closes the run and leaves its {@link BatchCompletedEvent} as the body. */
+    /**
+     * Every line has its result: closes the run and sets its {@link BatchCompletedEvent} as the event
+     * {@code direct:results-publish} records next, before the file route ends and moves the input to
+     * processed/. The message itself is left alone.
+     */
     public void finish(Exchange exchange) throws IOException {
         BatchRun run = exchange.getProperty(RUN, BatchRun.class);
         if (run.interrupted()) {
@@ -115,9 +120,9 @@ public class BatchFiles {
                 run.duration().toMillis(),
                 status.linesPerSecond());
         exchange.setProperty(ExchangeKeys.SOURCE, "file");
-        exchange.getMessage().removeHeaders("*");
-        exchange.getMessage()
-                .setBody(events.batchCompleted(run.file(), run.lines(), run.succeeded(), run.failed(), run.duration()));
+        exchange.setProperty(
+                ResultPublication.EVENT,
+                events.batchCompleted(run.file(), run.lines(), run.succeeded(), run.failed(), run.duration()));
     }
 
     /**

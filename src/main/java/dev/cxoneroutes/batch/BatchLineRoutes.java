@@ -38,8 +38,10 @@ public class BatchLineRoutes extends RouteBuilder {
                     .end()
                     .process(lines::record)
                     .process(replay::remember)
-                    .process(lines::toResultEvent)
-                    .wireTap("direct:results-publish")
+                    .process(lines::describeResult)
+                    // Recorded before the line counts as done, so that every line's event is in
+                    // the audit before its file's batch_completed event and its move to processed/.
+                    .to("direct:results-publish")
                 .end();
 
         // A line in flight at a crash is validated first: an invalid one never reached CXone and

@@ -6,6 +6,7 @@ import dev.cxoneroutes.api.ProblemCode;
 import dev.cxoneroutes.api.RequestRejectedException;
 import dev.cxoneroutes.bridge.BridgeCommand;
 import dev.cxoneroutes.results.ResultEvents;
+import dev.cxoneroutes.results.ResultPublication;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -66,6 +67,9 @@ public class BatchLines {
         exchange.getMessage().setBody(text);
         exchange.setProperty(ExchangeKeys.OPERATION, "bridge");
         exchange.setProperty(ExchangeKeys.SOURCE, "file");
+        // A line's answer time runs from here, not from the file's pickup (the split's copies
+        // share the file exchange's clock).
+        exchange.setProperty(ExchangeKeys.RECEIVED_NANOS, System.nanoTime());
         setRequestId(exchange, run.requestIdFor(line));
     }
 
@@ -120,12 +124,13 @@ public class BatchLines {
             throw new IllegalStateException("The service is stopping; line " + line(exchange) + " is left unrecorded");
         }
         run(exchange).record(result, success);
+        exchange.setProperty(ExchangeKeys.ANSWERED_NANOS, System.nanoTime());
         exchange.getMessage().setBody(answer);
     }
 
-    /** The line's result event becomes the body, for the fan-out. */
-    public void toResultEvent(Exchange exchange) {
-        exchange.getMessage().setBody(events.fromExchange(exchange));
+    /** The line's result event, for {@code direct:results-publish}, made from its recorded answer. */
+    public void describeResult(Exchange exchange) {
+        exchange.setProperty(ResultPublication.EVENT, events.fromExchange(exchange));
         MDC.remove("request_id");
     }
 

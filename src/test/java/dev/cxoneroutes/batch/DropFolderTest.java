@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.PrometheusText;
 import dev.cxoneroutes.testing.RunningService;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -84,6 +85,7 @@ class DropFolderTest {
                 valid++;
             }
         }
+        PrometheusText metricsBefore = metrics();
         drop("thousand.jsonl", String.join("\n", lines) + "\n");
 
         Path processed = awaitMoved("processed", "thousand.jsonl");
@@ -119,6 +121,29 @@ class DropFolderTest {
         assertThat(status.path("succeeded").asInt()).isEqualTo(valid);
         assertThat(status.path("failed").asInt()).isEqualTo(expectedErrors.size());
         assertThat(status.path("finished_at").isTextual()).isTrue();
+
+        // Each line's answer time runs from its reading to its result, inside the file's run with at
+        // most 8 lines in flight: together they add up to at most 8 times that run. Timed from the
+        // file's pickup instead, they added up to hundreds of times it.
+        PrometheusText metricsAfter = metrics();
+        double count = metricsAfter.valueOrZero("cxone_request_duration_seconds_count", "operation", "bridge")
+                - metricsBefore.valueOrZero("cxone_request_duration_seconds_count", "operation", "bridge");
+        double seconds = metricsAfter.valueOrZero("cxone_request_duration_seconds_sum", "operation", "bridge")
+                - metricsBefore.valueOrZero("cxone_request_duration_seconds_sum", "operation", "bridge");
+        assertThat(count).isEqualTo(1000 - skipped);
+        double fileSeconds = Duration.between(
+                                java.time.Instant.parse(
+                                        status.path("started_at").asText()),
+                                java.time.Instant.parse(
+                                        status.path("finished_at").asText()))
+                        .toMillis()
+                / 1000.0;
+        assertThat(seconds).isLessThanOrEqualTo(8 * fileSeconds + 0.1);
+    }
+
+    private PrometheusText metrics() {
+        return new PrometheusText(
+                service.get(service.managementUrl("/observe/metrics")).body());
     }
 
     @Test

@@ -15,18 +15,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
-import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.testing.CapturedLogs;
 import dev.cxoneroutes.testing.CtiReceiver;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.DataFiles;
 import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.StandardWebhooks;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -38,10 +37,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -337,58 +332,6 @@ class ResultFanOutTest {
     }
 
     @Test
-    void publishing_synchronously_records_before_returning_and_leaves_the_message_alone() throws Exception {
-        Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(ExchangeKeys.OPERATION, "bridge");
-        exchange.setProperty(ExchangeKeys.SOURCE, "jms");
-        exchange.setProperty(ExchangeKeys.REQUEST_ID, "sync-1");
-        exchange.setProperty(ExchangeKeys.STATUS, 503);
-        exchange.setProperty(ExchangeKeys.ERROR_CODE, "CXONE_UNAVAILABLE");
-        exchange.setProperty(ExchangeKeys.ERROR_MESSAGE, "CXone answered HTTP 503; try again later.");
-        exchange.setProperty(ExchangeKeys.CALL_ID, "call-42");
-        exchange.getMessage().setBody("the caller's answer");
-        exchange.getMessage().setHeader("JMSCorrelationID", "corr-1");
-
-        service.context().createProducerTemplate().send("direct:results-publish", exchange);
-
-        assertThat(exchange.getException()).isNull();
-        assertThat(exchange.getMessage().getBody()).isEqualTo("the caller's answer");
-        assertThat(exchange.getMessage().getHeader("JMSCorrelationID")).isEqualTo("corr-1");
-        // No waiting: the audit line is on disk when the call returns.
-        JsonNode event = auditEvent("sync-1");
-        assertThat(event.path("event_type").asText()).isEqualTo("bridge_attempt");
-        assertThat(event.path("call_id").asText()).isEqualTo("call-42");
-        assertThat(event.path("source").asText()).isEqualTo("jms");
-        assertThat(event.path("error_code").asText()).isEqualTo("CXONE_UNAVAILABLE");
-        await().atMost(PATIENCE)
-                .untilAsserted(() -> assertThat(receiver.eventsFor("sync-1")).hasSize(2));
-    }
-
-    @Test
-    void publishes_the_batch_completed_event_a_drop_file_flow_sets() throws Exception {
-        Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(
-                ResultPublication.EVENT,
-                new ResultEvents(Clock.systemUTC())
-                        .batchCompleted("calls-batch-1.jsonl", 10, 9, 1, Duration.ofMillis(5230)));
-
-        service.context().createProducerTemplate().send("direct:results-publish", exchange);
-
-        List<JsonNode> batches = new ArrayList<>();
-        for (String line : DataFiles.auditLines(service.dataDirectory())) {
-            if (line.contains("\"file\":\"calls-batch-1.jsonl\"")) {
-                batches.add(json.readTree(line));
-            }
-        }
-        assertThat(batches).hasSize(1);
-        assertThat(batches.get(0).path("event_type").asText()).isEqualTo("batch_completed");
-        assertThat(batches.get(0).path("duration_ms").asLong()).isEqualTo(5230);
-        await().atMost(PATIENCE).untilAsserted(() -> assertThat(receiver.server().getAllServeEvents().stream()
-                        .filter(event -> event.getRequest().getBodyAsString().contains("calls-batch-1.jsonl")))
-                .hasSize(2));
-    }
-
-    @Test
     void never_writes_raw_dtmf_or_any_secret_to_logs_events_webhooks_or_files() throws Exception {
         stubCxoneFor(
                 "priv-echo",
@@ -452,18 +395,9 @@ class ResultFanOutTest {
     }
 
     /** Verifies the Standard Webhooks signature with our own HMAC, independent of WebhookSigner. */
-    private static void assertSignedByBothKeys(LoggedRequest delivery) throws Exception {
-        String signed = delivery.getHeader("webhook-id") + "." + delivery.getHeader("webhook-timestamp") + "."
-                + delivery.getBodyAsString();
-        Set<String> expected =
-                Set.of("v1," + hmacSha256(CURRENT_KEY, signed), "v1," + hmacSha256(PREVIOUS_KEY, signed));
-        assertThat(Set.of(delivery.getHeader("webhook-signature").split(" "))).isEqualTo(expected);
-    }
-
-    private static String hmacSha256(byte[] key, String text) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(key, "HmacSHA256"));
-        return Base64.getEncoder().encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
+    private static void assertSignedByBothKeys(LoggedRequest delivery) {
+        assertThat(StandardWebhooks.signatures(delivery))
+                .isEqualTo(StandardWebhooks.expectedSignatures(delivery, CURRENT_KEY, PREVIOUS_KEY));
     }
 
     private void stubCxoneFor(String requestId, ResponseDefinitionBuilder answer) {
