@@ -6,11 +6,11 @@ import org.apache.camel.support.service.ServiceSupport;
  * Ties a store the service keeps open (audit log, dead-letter file, idempotency store) to the Camel context's
  * lifecycle: closed when the context stops, after the routes that write to it.
  */
-final class CloseOnStop extends ServiceSupport {
+public final class CloseOnStop extends ServiceSupport {
 
     private final AutoCloseable resource;
 
-    CloseOnStop(AutoCloseable resource) {
+    public CloseOnStop(AutoCloseable resource) {
         this.resource = resource;
     }
 

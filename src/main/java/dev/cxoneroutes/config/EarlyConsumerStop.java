@@ -16,14 +16,14 @@ import org.slf4j.LoggerFactory;
  * the result fan-out it was waiting for. Stopping such a consumer first lets the message in hand
  * finish and be committed; everything else stays on the broker for the next start.
  */
-final class EarlyConsumerStop extends EventNotifierSupport {
+public final class EarlyConsumerStop extends EventNotifierSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(EarlyConsumerStop.class);
 
     private final CamelContext context;
     private final List<String> routeIds;
 
-    EarlyConsumerStop(CamelContext context, List<String> routeIds) {
+    public EarlyConsumerStop(CamelContext context, List<String> routeIds) {
         this.context = context;
         this.routeIds = List.copyOf(routeIds);
     }

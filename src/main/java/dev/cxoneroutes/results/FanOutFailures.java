@@ -1,5 +1,6 @@
 package dev.cxoneroutes.results;
 
+import dev.cxoneroutes.metrics.ServiceMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;

@@ -47,7 +47,7 @@ public class RequestLog {
     static Map<String, String> fields(ResultEvent event, double durationMillis) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("request_id", String.valueOf(event.requestId()));
-        fields.put("operation", ServiceMetrics.operation(event));
+        fields.put("operation", event.eventType().operation());
         fields.put("source", event.source().wireName());
         fields.put("outcome", event.success() ? "success" : "error");
         fields.put("status", Integer.toString(event.statusCode()));

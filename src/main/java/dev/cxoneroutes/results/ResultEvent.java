@@ -90,6 +90,11 @@ public record ResultEvent(
             return wireName;
         }
 
+        /** {@code handoff} or {@code bridge}: the operation label of metrics and log lines. */
+        public String operation() {
+            return operation;
+        }
+
         /** The event type of an exchange's {@code cxrOperation} ({@code handoff} or {@code bridge}). */
         public static EventType forOperation(String operation) {
             return Arrays.stream(values())

@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.UncheckedIOException;
 
 /**
- * The JSON codec of this package. One mapper, configured here and never changed afterwards, so the
- * audit line, the webhook body and the queued delivery are written the same way everywhere.
+ * The JSON codec of result events and of what carries them (queued webhook deliveries, dead
+ * letters). One mapper, configured here and never changed afterwards, so the audit line, the
+ * webhook body and the queued delivery are written the same way everywhere.
  */
-final class ResultsJson {
+public final class ResultsJson {
 
     /**
      * Unknown properties are ignored: a delivery queued by a newer version must still be readable
@@ -24,7 +25,7 @@ final class ResultsJson {
     private ResultsJson() {}
 
     /** Compact, single-line JSON (Jackson escapes line breaks inside strings). */
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -33,7 +34,7 @@ final class ResultsJson {
         }
     }
 
-    static <T> T read(String json, Class<T> type) {
+    public static <T> T read(String json, Class<T> type) {
         try {
             T value = MAPPER.readValue(json, type);
             if (value == null) {
@@ -46,11 +47,11 @@ final class ResultsJson {
         }
     }
 
-    static JsonNode tree(String json) throws JsonProcessingException {
+    public static JsonNode tree(String json) throws JsonProcessingException {
         return MAPPER.readTree(json);
     }
 
-    static JsonNode tree(Object value) {
+    public static JsonNode tree(Object value) {
         return MAPPER.valueToTree(value);
     }
 }

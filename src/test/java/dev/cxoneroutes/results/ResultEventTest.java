@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cxoneroutes.results.ResultEvent.EventType;
 import dev.cxoneroutes.results.ResultEvent.Source;
+import dev.cxoneroutes.testing.SampleEvents;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -146,7 +147,6 @@ class ResultEventTest {
     }
 
     static ResultEvent event(Instant at) {
-        return new ResultEvent(
-                at, EventType.BRIDGE_ATTEMPT, Source.HTTP, "req", "call", null, true, 200, 1.0, 1, null, null);
+        return SampleEvents.bridgeSuccess(at);
     }
 }

@@ -1,0 +1,40 @@
+package dev.cxoneroutes.batch;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.config.Settings;
+import dev.cxoneroutes.results.ResultEvents;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+
+/** The bridge drop folder's beans (CONTRACT §5, routes/bridge-drop-folder.camel.yaml). */
+public final class BatchWiring {
+
+    private BatchWiring() {}
+
+    /**
+     * A file's lines run on a fixed pool of BATCH_CONCURRENCY threads: the split runs each line to
+     * its end on one of them (synchronous), retries included, and reads the next line only when a
+     * thread is free, so neither threads nor queued lines grow with the file.
+     */
+    public static void bind(
+            CamelContext context, Settings settings, Path dataDirectory, ObjectMapper json, ResultEvents events) {
+        Registry registry = context.getRegistry();
+        BatchProgress progress = new BatchProgress(settings.number("batch.recent-files", 100));
+        registry.bind("batchProgress", progress);
+        registry.bind(
+                "batchFiles",
+                new BatchFiles(
+                        new DropFolder(dataDirectory),
+                        progress,
+                        events,
+                        settings.number("batch.sync-interval-millis", 1000),
+                        Clock.systemUTC()));
+        registry.bind("batchLines", new BatchLines(json, events));
+        registry.bind(
+                "batchLineExecutor",
+                context.getExecutorServiceManager()
+                        .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
+    }
+}

@@ -1,0 +1,58 @@
+package dev.cxoneroutes.jms;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.api.RequestGuard;
+import dev.cxoneroutes.config.EarlyConsumerStop;
+import dev.cxoneroutes.config.Settings;
+import dev.cxoneroutes.results.ResultEvents;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.sjms2.Sjms2Component;
+import org.apache.camel.spi.Registry;
+
+/**
+ * The JMS broker and the beans of the JMS entry points (CONTRACT §4). Every JMS endpoint, the
+ * webhook outbox included, goes through the sjms2 component.
+ */
+public final class JmsWiring {
+
+    private JmsWiring() {}
+
+    /** After the API wiring: the JMS entry points guard their requests with its request guard. */
+    public static void bind(
+            CamelContext context, Settings settings, Path dataDirectory, ObjectMapper json, ResultEvents events)
+            throws Exception {
+        Registry registry = context.getRegistry();
+        bindBroker(context, settings, dataDirectory);
+        registry.bind("jmsRequests", new JmsRequests(registry.lookupByNameAndType("requestGuard", RequestGuard.class)));
+        registry.bind("jmsReplyWriter", new JmsReplyWriter(json));
+        registry.bind("resultRecorder", new ResultRecorder(events, context.createProducerTemplate()));
+        // At a stop, the JMS consumers stop taking messages first, so that what they hold can finish.
+        context.getManagementStrategy()
+                .addEventNotifier(new EarlyConsumerStop(
+                        context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
+    }
+
+    /**
+     * The broker at JMS_BROKER_URL, or else an embedded one, persistent under DATA_DIR/broker and
+     * bound as {@code embeddedBroker}.
+     */
+    private static void bindBroker(CamelContext context, Settings settings, Path dataDirectory) throws Exception {
+        String brokerUrl = settings.text("jms.broker-url").orElse(null);
+        if (brokerUrl == null) {
+            EmbeddedBroker broker = new EmbeddedBroker(
+                    dataDirectory.resolve("broker"),
+                    settings.text("jms.embedded-host", "127.0.0.1"),
+                    settings.number("jms.embedded-port", 61616));
+            broker.start();
+            context.addService(broker, true, false);
+            context.getRegistry().bind("embeddedBroker", broker);
+            brokerUrl = broker.inVmUrl();
+        }
+        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
+        context.getRegistry().bind("jmsConnectionFactory", connections);
+        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(connections);
+    }
+}

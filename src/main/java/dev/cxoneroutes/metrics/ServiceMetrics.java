@@ -1,0 +1,128 @@
+package dev.cxoneroutes.metrics;
+
+import dev.cxoneroutes.results.FanOutEvent;
+import dev.cxoneroutes.results.ResultEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The service's own Prometheus meters (CONTRACT §6), kept in the registry Camel's route metrics use,
+ * so one scrape of {@code /observe/metrics} shows both.
+ *
+ * <p>The request counters are created up front for every outcome and source, so a dashboard's
+ * {@code rate()} has a zero to start from instead of a missing series.
+ */
+public class ServiceMetrics {
+
+    static final String REQUESTS = "cxone.%s.requests";
+    static final String DURATION = "cxone.request.duration";
+    static final String TOKEN_FETCHES = "cxone.oauth.token.fetches";
+    static final String RETRIES = "cxone.retries";
+    static final String WEBHOOK_DELIVERIES = "cti.webhook.deliveries";
+    static final String WEBHOOK_DEAD_LETTERS = "cti.webhook.dead.letters";
+    static final String FAN_OUT_FAILURES = "cxone.results.failures";
+
+    /** Histogram buckets: IVR answers are expected well under a second, CXone retries can take half a minute. */
+    private static final Duration[] BUCKETS = {
+        Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+        Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+        Duration.ofSeconds(60)
+    };
+
+    private final MeterRegistry registry;
+    private final Counter tokenFetches;
+
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        for (String operation : List.of("handoff", "bridge")) {
+            for (ResultEvent.Source source : ResultEvent.Source.values()) {
+                requests(operation, "success", source.wireName());
+                requests(operation, "error", source.wireName());
+            }
+            duration(operation);
+        }
+        webhookDeliveries("success");
+        webhookDeliveries("error");
+        this.tokenFetches = Counter.builder(TOKEN_FETCHES)
+                .description("Access tokens requested from the CXone token endpoint")
+                .register(registry);
+        Counter.builder(WEBHOOK_DEAD_LETTERS)
+                .description("CTI webhook deliveries given up and written to the dead-letter file")
+                .register(registry);
+    }
+
+    /** Counts one answered request and its duration; batch events are not requests and are ignored. */
+    public void record(FanOutEvent event, double durationMillis) {
+        if (!(event instanceof ResultEvent result)) {
+            return;
+        }
+        String operation = result.eventType().operation();
+        requests(
+                        operation,
+                        result.success() ? "success" : "error",
+                        result.source().wireName())
+                .increment();
+        duration(operation).record(Duration.ofNanos(Math.round(durationMillis * 1_000_000)));
+    }
+
+    /** TokenProvider's onFetch hook. */
+    public void tokenFetched() {
+        tokenFetches.increment();
+    }
+
+    /** RetryDecisions' RetryListener hook. */
+    public void retrying(String operation, String reason) {
+        Counter.builder(RETRIES)
+                .description("Retries of CXone calls, by operation and the failure that caused them")
+                .tag("operation", operation)
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** One POST to a CTI receiver: success for a 2xx answer, error for anything else or none. */
+    public void webhookAttempted(boolean delivered) {
+        webhookDeliveries(delivered ? "success" : "error").increment();
+    }
+
+    public void webhookDeadLettered() {
+        registry.counter(WEBHOOK_DEAD_LETTERS).increment();
+    }
+
+    /** A fan-out step (audit, webhooks, metrics) failed for one event; its route id names the step. */
+    public void fanOutFailed(String step) {
+        Counter.builder(FAN_OUT_FAILURES)
+                .description("Result events a fan-out step could not handle (see the ERROR log line)")
+                .tag("step", step)
+                .register(registry)
+                .increment();
+    }
+
+    private Counter requests(String operation, String outcome, String source) {
+        return Counter.builder(String.format(Locale.ROOT, REQUESTS, operation))
+                .description("Answered " + operation + " requests, by outcome and source")
+                .tag("outcome", outcome)
+                .tag("source", source)
+                .register(registry);
+    }
+
+    private Timer duration(String operation) {
+        return Timer.builder(DURATION)
+                .description("Time from a request's arrival to its answer, every outcome")
+                .tag("operation", operation)
+                .serviceLevelObjectives(BUCKETS)
+                .register(registry);
+    }
+
+    private Counter webhookDeliveries(String outcome) {
+        return Counter.builder(WEBHOOK_DELIVERIES)
+                .description("POSTs to CTI receivers (each retry counts), by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.cxoneroutes.webhooks;
+
+import dev.cxoneroutes.config.CloseOnStop;
+import dev.cxoneroutes.metrics.ServiceMetrics;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Signed CTI webhooks (routes/results-webhooks.camel.yaml): the outbox, the delivery attempt, its
+ * requeue and the dead-letter file.
+ */
+public final class WebhookWiring {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
+
+    private WebhookWiring() {}
+
+    public static void bind(CamelContext context, Path dataDirectory, WebhookSettings webhooks, ServiceMetrics metrics)
+            throws Exception {
+        Registry registry = context.getRegistry();
+        Clock clock = Clock.systemUTC();
+        DeadLetterFile deadLetterFile = new DeadLetterFile(dataDirectory.resolve("dead-letter"));
+        context.addService(new CloseOnStop(deadLetterFile), true, false);
+        registry.bind("webhookDeadLetters", new WebhookDeadLetters(deadLetterFile, metrics, clock));
+        registry.bind("webhookOutbox", new WebhookOutbox(webhooks.urls(), clock));
+        WebhookPoster poster = new WebhookPoster(
+                WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);
+        registry.bind("webhookAttempt", new WebhookAttempt(poster, webhooks.backoff(), metrics, clock));
+        registry.bind("webhookRequeue", new ScheduledRequeue(webhooks.queue()));
+
+        if (!webhooks.urls().isEmpty() && webhooks.signer().isEmpty()) {
+            LOG.warn(
+                    "CTI_WEBHOOK_SECRET is not set: webhooks to the {} URL(s) in CTI_WEBHOOK_URLS go unsigned (sandbox only).",
+                    webhooks.urls().size());
+        }
+        LOG.info(
+                "Results fan out to {}/audit, {} CTI webhook URL(s) ({}), and /observe/metrics",
+                dataDirectory,
+                webhooks.urls().size(),
+                webhooks.backoff());
+    }
+}
