@@ -9,17 +9,19 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.testing.CtiReceiver;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.DataFiles;
 import dev.cxoneroutes.testing.PrometheusText;
 import dev.cxoneroutes.testing.RunningService;
+import jakarta.jms.JMSContext;
+import jakarta.jms.Message;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TextMessage;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.camel.Exchange;
-import org.apache.camel.support.DefaultExchange;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +100,7 @@ class ServiceMetricsEndToEndTest {
         assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "rejected-1")
                         .statusCode())
                 .isEqualTo(502);
-        publishBridgeResultAsTheJmsFlowWould();
+        bridgeOverJms();
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             PrometheusText metrics = scrape();
@@ -151,16 +153,21 @@ class ServiceMetricsEndToEndTest {
         assertThat(DataFiles.auditLines(service.dataDirectory())).hasSize(8);
     }
 
-    /** What the bridge's JMS flow does once its answer is final: publish synchronously. */
-    private void publishBridgeResultAsTheJmsFlowWould() {
-        Exchange exchange = new DefaultExchange(service.context());
-        exchange.setProperty(ExchangeKeys.OPERATION, "bridge");
-        exchange.setProperty(ExchangeKeys.SOURCE, "jms");
-        exchange.setProperty(ExchangeKeys.REQUEST_ID, "bridge-1");
-        exchange.setProperty(ExchangeKeys.STATUS, 200);
-        exchange.setProperty(ExchangeKeys.CALL_ID, "call-7");
-        exchange.getMessage().setBody("{\"status\":\"success\",\"call_id\":\"call-7\"}");
-        service.context().createProducerTemplate().send("direct:results-publish", exchange);
+    /** A bridge command over JMS, through the real bridge-jms route, waiting for its reply. */
+    private void bridgeOverJms() throws Exception {
+        try (ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(service.jmsUrl());
+                JMSContext jms = connections.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+            TemporaryQueue replies = jms.createTemporaryQueue();
+            TextMessage request = jms.createTextMessage(
+                    "{\"callId\":\"call-7\",\"targets\":[{\"type\":\"phone\",\"value\":\"+15551234567\"}],"
+                            + "\"direction\":\"transfer\"}");
+            request.setJMSReplyTo(replies);
+            request.setStringProperty("request_id", "bridge-1");
+            jms.createProducer().send(jms.createQueue("cxone.bridge"), request);
+            Message reply = jms.createConsumer(replies).receive(30_000);
+            assertThat(reply).isNotNull();
+            assertThat(reply.getIntProperty("status")).isEqualTo(200);
+        }
     }
 
     private PrometheusText scrape() {
