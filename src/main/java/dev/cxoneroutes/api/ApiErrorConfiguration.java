@@ -1,6 +1,5 @@
 package dev.cxoneroutes.api;
 
-import org.apache.camel.ExchangePattern;
 import org.apache.camel.builder.RouteConfigurationBuilder;
 
 /**
@@ -24,7 +23,7 @@ public class ApiErrorConfiguration extends RouteConfigurationBuilder {
                     .handled(true)
                     .process("failureAnswer")
                     .bean("answerWriter", "write")
-                    .to(ExchangePattern.InOnly, "seda:results-publish-async")
+                    .to("direct:results-publish")
                 .end();
         // spotless:on
     }

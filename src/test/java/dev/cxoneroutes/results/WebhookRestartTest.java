@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Nothing answered is lost when the service stops: the in-memory hand-over to the fan-out is
- * drained first, and webhook deliveries wait on the broker's journal until the next start.
+ * Nothing answered is lost when the service stops: every answer's event was recorded before the
+ * answer left, and webhook deliveries wait on the broker's journal until the next start.
  */
 class WebhookRestartTest {
 
