@@ -66,6 +66,29 @@ class PrometheusRulesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void the_rules_select_the_jobs_the_example_prometheus_configuration_scrapes() {
+        Map<String, Object> config = (Map<String, Object>) new org.snakeyaml.engine.v2.api.Load(
+                        org.snakeyaml.engine.v2.api.LoadSettings.builder().build())
+                .loadFromString(OpsQueries.read(Path.of("ops/prometheus.example.yml")));
+        List<String> jobNames = ((List<Map<String, Object>>) config.get("scrape_configs"))
+                .stream().map(job -> (String) job.get("job_name")).toList();
+        List<String> jobsInRules = OpsQueries.ruleQueries().stream()
+                .flatMap(query -> PromqlSelectors.in(query.expr()).stream())
+                .flatMap(selector -> selector.matchers().stream())
+                .filter(matcher -> matcher.label().equals("job"))
+                .map(PromqlSelectors.Matcher::value)
+                .distinct()
+                .toList();
+
+        assertThat(config.get("rule_files")).isEqualTo(List.of("prometheus-rules.yaml"));
+        assertThat(jobsInRules).containsExactlyInAnyOrderElementsOf(jobNames);
+        assertThat(OpsQueries.ruleQueries())
+                .as("every rule names its job, so other services' series never count")
+                .allSatisfy(query -> assertThat(query.expr()).contains("job=\""));
+    }
+
+    @Test
     void the_dashboard_queries_are_valid_promql(@TempDir Path scratch) throws IOException {
         StringBuilder asRules = new StringBuilder("groups:\n  - name: dashboard\n    rules:\n");
         List<OpsQueries.Query> queries = OpsQueries.panelQueries();
