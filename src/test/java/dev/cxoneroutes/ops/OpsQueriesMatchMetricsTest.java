@@ -120,6 +120,19 @@ class OpsQueriesMatchMetricsTest {
     }
 
     @Test
+    void the_cxone_alerts_count_what_they_claim_to() {
+        PrometheusText metrics = new PrometheusText(metricsPage());
+
+        // Four requests reached CXone (the invalid handoff did not); one ended failed (the 422).
+        assertThat(metrics.valueOrZero("camel_exchanges_total", "routeId", "cxone-call"))
+                .isEqualTo(4.0);
+        assertThat(metrics.valueOrZero("camel_exchanges_total", "routeId", "cxone-failed"))
+                .isEqualTo(1.0);
+        assertThat(metrics.valueOrZero("cxone_retries_total", "operation", "handoff", "reason", "rate_limited"))
+                .isEqualTo(1.0);
+    }
+
+    @Test
     void a_healthy_service_runs_every_route_it_loaded_so_the_route_stopped_alert_is_quiet() {
         PrometheusText metrics = new PrometheusText(metricsPage());
 
