@@ -417,6 +417,7 @@ public class Bench {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
             }
+            setStubDelay(stub, options.latencyDelayMillis);
             Path inbox = dir.resolve("data/inbox/bridge");
             Files.createDirectories(inbox);
             StringBuilder lines = new StringBuilder();

@@ -25,6 +25,7 @@ done
 [ $# -eq 1 ] || { echo "usage: bench/train-cds.sh [--java JAVA] [--seconds N] ARCHIVE" >&2; exit 2; }
 # The service runs in a temporary working directory: the archive path must be absolute.
 ARCHIVE=$(realpath -m "$1")
+mkdir -p "$(dirname "$ARCHIVE")"
 rm -f "$ARCHIVE"
 
 VERSION=$("$JAVA" -XshowSettings:properties -version 2>&1 | awk -F'= ' '/java.specification.version/ { print $2 }')
