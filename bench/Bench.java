@@ -124,7 +124,12 @@ public class Bench {
         report.put("rounds", rounds);
         report.put("summary", summary(rounds));
         if (options.batchLines > 0) {
-            report.put("batch", batch());
+            try {
+                report.put("batch", batch());
+            } catch (Exception e) {
+                System.out.println("   batch failed: " + e);
+                report.put("batch_error", e.toString());
+            }
         }
         report.put("loadavg_at_end", loadavg());
         report.put("targets_met", targets(report));
@@ -151,7 +156,12 @@ public class Bench {
             // The stub and this generator are instruments, not subjects: let their JIT settle first.
             closedLoad(stub.guestUrl(), options.concurrency, options.instrumentWarmupSeconds, null);
             for (String target : options.targets) {
-                result.put(target, measureTarget(target, stub, round));
+                try {
+                    result.put(target, measureTarget(target, stub, round));
+                } catch (Exception e) {
+                    System.out.println("   " + target + " failed: " + e);
+                    result.put(target, new LinkedHashMap<>(Map.of("error", e.toString())));
+                }
             }
         } finally {
             stop(stub.process, 5);
@@ -215,9 +225,9 @@ public class Bench {
             m.put("req_per_s_by_second", closed.perSecond());
             m.put("errors_under_load", closed.errors());
             System.out.printf(
-                    "   c=%d: cold (first %d s) %.0f req/s, warm (%d-%d s) %.0f req/s, %d errors%n",
-                    options.concurrency, options.coldSeconds, cold, options.warmAtSeconds, duration, warm,
-                    closed.errors());
+                    "   c=%d: cold (first %d s) %.0f req/s (%s CPU-ms/req), warm (%d-%d s) %.0f req/s (%s CPU-ms/req), %d errors%n",
+                    options.concurrency, options.coldSeconds, cold, m.get("cold_cpu_ms_per_req"), options.warmAtSeconds,
+                    duration, warm, m.get("warm_cpu_ms_per_req"), closed.errors());
 
             setStubDelay(stub, options.latencyDelayMillis);
             Open open = openLoad(url, options.rate, options.latencySeconds);
@@ -350,43 +360,63 @@ public class Bench {
             Path inbox = dir.resolve("data/inbox/bridge");
             Files.createDirectories(inbox);
             Path processed = dir.resolve("data/processed/bridge").resolve(name);
+            Path results = dir.resolve("data/outbox/bridge").resolve(name + ".results.jsonl");
             long cpu0 = cpuTicks(service.process.pid());
             long t0 = System.nanoTime();
             Files.move(staged, inbox.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-            long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, options.batchLines / 100));
-            while (!Files.exists(processed)) {
+            // Two ends: the last result line written, and the file moved to processed/ (which should
+            // follow at once; if it does not, the file is reported as stuck rather than waited on).
+            long deadline = t0 + TimeUnit.SECONDS.toNanos(Math.max(120, options.batchLines / 50));
+            LineCounter counter = new LineCounter(results);
+            long lastResultAt = 0;
+            long resultCount = 0;
+            long allResultsAt = 0;
+            Long processedAt = null;
+            while (true) {
+                long now = System.nanoTime();
+                long count = counter.count();
+                if (count > resultCount) {
+                    resultCount = count;
+                    lastResultAt = now;
+                }
+                if (allResultsAt == 0 && resultCount >= options.batchLines) {
+                    allResultsAt = now;
+                }
+                if (Files.exists(processed)) {
+                    processedAt = now;
+                    break;
+                }
                 if (!service.process.isAlive()) {
-                    throw new IllegalStateException("service died during the batch; see " + dir);
+                    b.put("error", "service died during the batch; see " + dir);
+                    break;
                 }
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("batch did not finish in time; see " + dir);
+                if (now > deadline || (allResultsAt > 0 && now - allResultsAt > TimeUnit.SECONDS.toNanos(30))) {
+                    b.put("error", "drop file not moved to processed/ " + (allResultsAt > 0
+                            ? "30 s after its last result" : "in time") + "; see " + dir);
+                    break;
                 }
-                Thread.sleep(100);
+                Thread.sleep(50);
             }
-            double wall = (System.nanoTime() - t0) / 1e9;
+            resultCount = counter.count();
+            double wall = ((lastResultAt > 0 ? lastResultAt : System.nanoTime()) - t0) / 1e9;
             long cpu = cpuTicks(service.process.pid()) - cpu0;
-            long results;
             long succeeded;
-            try (Stream<String> resultLines = Files.lines(dir.resolve("data/outbox/bridge").resolve(name + ".results.jsonl"))) {
-                long[] counts = new long[2];
-                resultLines.forEach(l -> {
-                    counts[0]++;
-                    if (l.contains("\"status\":\"success\"")) {
-                        counts[1]++;
-                    }
-                });
-                results = counts[0];
-                succeeded = counts[1];
+            try (Stream<String> resultLines = Files.exists(results) ? Files.lines(results) : Stream.empty()) {
+                succeeded = resultLines.filter(l -> l.contains("\"status\":\"success\"")).count();
             }
-            b.put("results", results);
+            if (processedAt != null) {
+                b.put("drop_to_processed_s", round2((processedAt - t0) / 1e9));
+            }
+            b.put("results", resultCount);
             b.put("succeeded", succeeded);
-            b.put("wall_s", round2(wall));
-            b.put("lines_per_s", round1(results / wall));
-            b.put("cpu_ms_per_line", round2(cpu * 1000.0 / ticksPerSecond() / Math.max(1, results)));
+            b.put("drop_to_last_result_s", round2(wall));
+            b.put("lines_per_s", round1(resultCount / wall));
+            b.put("cpu_ms_per_line", round2(cpu * 1000.0 / ticksPerSecond() / Math.max(1, resultCount)));
             b.put("peak_rss_mib", peakRssMib(service.process.pid()));
             b.put("stub_counters", stubStats(stub));
-            System.out.printf("   %d results (%d succeeded) in %.1f s: %.0f lines/s, peak RSS %d MiB%n", results,
-                    succeeded, wall, results / wall, (long) b.get("peak_rss_mib"));
+            System.out.printf("   %d results (%d succeeded) in %.1f s: %.0f lines/s, peak RSS %d MiB%s%n", resultCount,
+                    succeeded, wall, resultCount / wall, (long) b.get("peak_rss_mib"),
+                    b.containsKey("error") ? "; " + b.get("error") : "");
             stop(service.process, 30);
         } finally {
             stop(stub.process, 5);
@@ -990,6 +1020,9 @@ public class Bench {
                     batch.get("lines"), batch.get("stub_delay_ms"), batch.get("jvm_opts"), batch.get("batch_concurrency"),
                     batch.get("lines_per_s"), batch.get("cpu_ms_per_line"), batch.get("start_to_ready_s"),
                     batch.get("peak_rss_mib"));
+            if (batch.containsKey("error")) {
+                System.out.println("batch: " + batch.get("error"));
+            }
         }
         Map<String, Object> met = (Map<String, Object>) report.get("targets_met");
         if (!met.isEmpty()) {
@@ -1117,6 +1150,37 @@ public class Bench {
                     Files.copy(source, target, StandardCopyOption.REPLACE_EXISTING);
                 }
             }
+        }
+    }
+
+    /** Counts the lines of a file that only grows, reading each byte once. */
+    static final class LineCounter {
+        final Path file;
+        long offset;
+        long lines;
+        final byte[] buffer = new byte[1 << 16];
+
+        LineCounter(Path file) {
+            this.file = file;
+        }
+
+        long count() throws IOException {
+            if (!Files.exists(file)) {
+                return lines;
+            }
+            try (java.io.RandomAccessFile in = new java.io.RandomAccessFile(file.toFile(), "r")) {
+                in.seek(offset);
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    for (int i = 0; i < n; i++) {
+                        if (buffer[i] == '\n') {
+                            lines++;
+                        }
+                    }
+                    offset += n;
+                }
+            }
+            return lines;
         }
     }
 
