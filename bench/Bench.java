@@ -229,22 +229,23 @@ public class Bench {
                     options.concurrency, options.coldSeconds, cold, m.get("cold_cpu_ms_per_req"), options.warmAtSeconds,
                     duration, warm, m.get("warm_cpu_ms_per_req"), closed.errors());
 
-            setStubDelay(stub, options.latencyDelayMillis);
-            Open open = openLoad(url, options.rate, options.latencySeconds);
-            setStubDelay(stub, 0);
-            m.put("latency_stub_delay_ms", options.latencyDelayMillis);
-            m.put("latency_rate_per_s", options.rate);
-            m.put("p50_ms", round2(open.percentile(50)));
-            m.put("p90_ms", round2(open.percentile(90)));
-            m.put("p99_ms", round2(open.percentile(99)));
-            m.put("max_ms", round2(open.percentile(100)));
-            m.put("latency_requests", open.count());
-            m.put("latency_errors", open.errors);
-            System.out.printf(
-                    "   %d req/s, stub %d ms: p50 %.2f ms, p99 %.2f ms (%d requests, %d errors)%n",
-                    options.rate, options.latencyDelayMillis, open.percentile(50), open.percentile(99), open.count(),
-                    open.errors);
-
+            if (options.latencySeconds > 0) {
+                setStubDelay(stub, options.latencyDelayMillis);
+                Open open = openLoad(url, options.rate, options.latencySeconds);
+                setStubDelay(stub, 0);
+                m.put("latency_stub_delay_ms", options.latencyDelayMillis);
+                m.put("latency_rate_per_s", options.rate);
+                m.put("p50_ms", round2(open.percentile(50)));
+                m.put("p90_ms", round2(open.percentile(90)));
+                m.put("p99_ms", round2(open.percentile(99)));
+                m.put("max_ms", round2(open.percentile(100)));
+                m.put("latency_requests", open.count());
+                m.put("latency_errors", open.errors);
+                System.out.printf(
+                        "   %d req/s, stub %d ms: p50 %.2f ms, p99 %.2f ms (%d requests, %d errors)%n",
+                        options.rate, options.latencyDelayMillis, open.percentile(50), open.percentile(99), open.count(),
+                        open.errors);
+            }
             if (target.equals("service")) {
                 m.put("features", featureCheck(stub, url, dir, managementPort));
             }
@@ -963,11 +964,12 @@ public class Bench {
         Map<String, Object> summary = (Map<String, Object>) report.get("summary");
         Map<String, Object> service = (Map<String, Object>) summary.get("service");
         Map<String, Object> baseline = (Map<String, Object>) summary.get("baseline");
-        if (service != null && baseline != null && service.get("warm_req_per_s") != null) {
+        if (service != null && baseline != null && service.get("warm_req_per_s") != null
+                && baseline.get("warm_req_per_s") != null) {
             double ratio = (double) service.get("warm_req_per_s") / (double) baseline.get("warm_req_per_s");
             met.put("warm >= 80% of baseline", verdict(ratio >= 0.8, String.format(Locale.ROOT, "%.0f %%", ratio * 100)));
         }
-        if (service != null && service.get("cold_req_per_s") != null) {
+        if (service != null && service.get("cold_req_per_s") != null && service.get("warm_req_per_s") != null) {
             double ratio = (double) service.get("cold_req_per_s") / (double) service.get("warm_req_per_s");
             met.put("cold >= 1/3 of warm", verdict(ratio >= 1.0 / 3, String.format(Locale.ROOT, "%.2f", ratio)));
         }
@@ -976,7 +978,7 @@ public class Bench {
             met.put("p99 <= stub + 3 ms", verdict(over <= 3, String.format(Locale.ROOT, "+%.2f ms", over)));
         }
         Map<String, Object> batch = (Map<String, Object>) report.get("batch");
-        if (batch != null) {
+        if (batch != null && batch.get("lines_per_s") != null) {
             double rate = (double) batch.get("lines_per_s");
             met.put("batch >= 1500 lines/s", verdict(rate >= 1500, String.format(Locale.ROOT, "%.0f", rate)));
             long rss = (long) batch.get("peak_rss_mib");
