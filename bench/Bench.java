@@ -214,6 +214,9 @@ public class Bench {
             Closed closed = closedLoad(url, options.concurrency, duration, cpu);
             double cold = closed.rate(0, options.coldSeconds);
             double warm = closed.rate(options.warmAtSeconds, duration);
+            // The first answer under load: how long the first callers after a (re)start wait.
+            m.put("first_answer_after_ready_s",
+                    closed.firstAnswerNanos.get() < 0 ? null : seconds(closed.firstAnswerNanos.get()));
             m.put("cold_req_per_s", round1(cold));
             m.put("warm_req_per_s", round1(warm));
             // CPU per request: what the process spent (JIT compilation included) per answer. The other
@@ -225,8 +228,8 @@ public class Bench {
             m.put("req_per_s_by_second", closed.perSecond());
             m.put("errors_under_load", closed.errors());
             System.out.printf(
-                    "   c=%d: cold (first %d s) %.0f req/s (%s CPU-ms/req), warm (%d-%d s) %.0f req/s (%s CPU-ms/req), %d errors%n",
-                    options.concurrency, options.coldSeconds, cold, m.get("cold_cpu_ms_per_req"), options.warmAtSeconds,
+                    "   c=%d: first answer after %s s; cold (first %d s) %.0f req/s (%s CPU-ms/req), warm (%d-%d s) %.0f req/s (%s CPU-ms/req), %d errors%n",
+                    options.concurrency, m.get("first_answer_after_ready_s"), options.coldSeconds, cold, m.get("cold_cpu_ms_per_req"), options.warmAtSeconds,
                     duration, warm, m.get("warm_cpu_ms_per_req"), closed.errors());
 
             if (options.latencySeconds > 0) {
@@ -604,6 +607,7 @@ public class Bench {
         final AtomicLongArray answered;
         final AtomicLongArray failed;
         final int seconds;
+        final AtomicLong firstAnswerNanos = new AtomicLong(-1);
 
         Closed(int seconds) {
             this.seconds = seconds;
@@ -684,6 +688,9 @@ public class Bench {
                         }
                         if (status >= 200 && status < 300) {
                             closed.answered.incrementAndGet(second);
+                            if (closed.firstAnswerNanos.get() < 0) {
+                                closed.firstAnswerNanos.compareAndSet(-1, System.nanoTime() - t0);
+                            }
                         } else {
                             closed.failed.incrementAndGet(second);
                         }
@@ -920,7 +927,8 @@ public class Bench {
         Map<String, Object> summary = new LinkedHashMap<>();
         for (String target : options.targets) {
             Map<String, Object> s = new LinkedHashMap<>();
-            for (String field : List.of("start_to_ready_s", "cpu_to_ready_s", "cold_req_per_s", "warm_req_per_s",
+            for (String field : List.of("start_to_ready_s", "cpu_to_ready_s", "first_answer_after_ready_s",
+                    "cold_req_per_s", "warm_req_per_s",
                     "cold_cpu_ms_per_req", "warm_cpu_ms_per_req",
                     "p50_ms", "p99_ms", "peak_rss_mib")) {
                 List<Double> values = new ArrayList<>();
@@ -997,8 +1005,8 @@ public class Bench {
 
     @SuppressWarnings("unchecked")
     void printTable(Map<String, Object> report) {
-        System.out.printf("%n%-9s %6s %8s %8s %9s %8s %9s %8s %8s %8s %10s %9s%n", "target", "round", "ready s",
-                "CPU-s", "cold r/s", "cpu ms", "warm r/s", "cpu ms", "p50 ms", "p99 ms", "p99-stub", "peak RSS");
+        System.out.printf("%n%-9s %6s %8s %8s %8s %9s %8s %9s %8s %8s %8s %10s %9s%n", "target", "round", "ready s",
+                "CPU-s", "1st ans", "cold r/s", "cpu ms", "warm r/s", "cpu ms", "p50 ms", "p99 ms", "p99-stub", "peak RSS");
         List<Map<String, Object>> rounds = (List<Map<String, Object>>) report.get("rounds");
         for (String target : options.targets) {
             for (int i = 0; i < rounds.size(); i++) {
@@ -1031,15 +1039,17 @@ public class Bench {
             System.out.println("\nissue 9 targets:");
             met.forEach((k, v) -> System.out.printf("  %-28s %s%n", k, v));
         }
-        System.out.println("(ready s: process start to ready; CPU-s: CPU it used until then; cpu ms: the target"
+        System.out.println("(ready s: process start to ready; CPU-s: CPU it used until then; 1st ans: s from ready to"
+                + " the first answer under load; cpu ms: the target"
                 + " process's CPU per answered request in that window; p99-stub: ms over the stub's own p99)");
         System.out.printf("%nload average at start %s, at end %s (2 cores shared: compare runs with care)%n",
                 report.get("loadavg_at_start"), report.get("loadavg_at_end"));
     }
 
     static void row(String target, String round, Map<String, Object> t, Object over) {
-        System.out.printf("%-9s %6s %8s %8s %9s %8s %9s %8s %8s %8s %10s %9s%n", target, round,
-                fmt(t.get("start_to_ready_s"), ""), fmt(t.get("cpu_to_ready_s"), ""), fmt(t.get("cold_req_per_s"), ""),
+        System.out.printf("%-9s %6s %8s %8s %8s %9s %8s %9s %8s %8s %8s %10s %9s%n", target, round,
+                fmt(t.get("start_to_ready_s"), ""), fmt(t.get("cpu_to_ready_s"), ""),
+                fmt(t.get("first_answer_after_ready_s"), ""), fmt(t.get("cold_req_per_s"), ""),
                 fmt(t.get("cold_cpu_ms_per_req"), ""), fmt(t.get("warm_req_per_s"), ""),
                 fmt(t.get("warm_cpu_ms_per_req"), ""), fmt(t.get("p50_ms"), ""), fmt(t.get("p99_ms"), ""),
                 over == null ? "-" : String.format(Locale.ROOT, "%+.2f", ((Number) over).doubleValue()),
