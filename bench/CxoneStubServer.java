@@ -3,49 +3,121 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A stand-in CXone for the benchmark: a token endpoint, and bridge endpoints that answer 200 after a
- * fixed delay. Lighter than WireMock, so the machine's two cores go to the service being measured.
+ * A stand-in CXone for the benchmarks: a token endpoint, a guest-session endpoint and bridge
+ * endpoints that answer after a settable delay, and optionally a CTI webhook receiver on a second
+ * port. Lighter than WireMock, so the machine's two cores go to the service being measured.
  *
- * <p>Run: {@code java bench/CxoneStubServer.java <port> <delay-millis>}. GET /count prints the
- * number of bridge requests served.
+ * <p>A delayed answer holds no thread: the handler returns at once and a scheduler completes the
+ * exchange when the delay is over (HttpServer lets another thread finish an exchange), so a 20 ms
+ * delay at any concurrency costs the stub nothing but a timer.
+ *
+ * <p>Run: {@code java bench/CxoneStubServer.java <port> <delay-millis> [<webhook-port>]}.
+ * GET /count prints the number of bridge requests served; GET /stats prints all counters as JSON;
+ * GET /control?delay=N sets the answer delay to N ms from then on.
  */
 public class CxoneStubServer {
 
+    private static final byte[] TOKEN = bytes(
+            "{\"access_token\":\"bench-token\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+    private static final byte[] GUEST = bytes("{\"id\":\"guest-bench\",\"url\":\"https://bench.invalid/chat/x\","
+            + "\"state\":\"new\",\"channel\":\"webMessaging\"}");
+    private static final byte[] BRIDGE = bytes("{\"bridgeId\":\"bench\",\"state\":\"bridged\"}");
+    private static final byte[] EMPTY = new byte[0];
+
+    private final AtomicLong delayMillis = new AtomicLong();
+    private final AtomicLong tokens = new AtomicLong();
+    private final AtomicLong guests = new AtomicLong();
+    private final AtomicLong bridges = new AtomicLong();
+    private final AtomicLong webhooks = new AtomicLong();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "stub-delay");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     public static void main(String[] args) throws IOException {
-        int port = Integer.parseInt(args[0]);
-        long delayMillis = Long.parseLong(args[1]);
-        AtomicLong bridges = new AtomicLong();
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 512);
-        // Blocking handlers: one thread per request being delayed, more than any concurrency measured.
-        server.setExecutor(Executors.newFixedThreadPool(256));
-        server.createContext("/oauth/token", exchange -> answer(exchange,
-                "{\"access_token\":\"bench-token\",\"token_type\":\"Bearer\",\"expires_in\":3600}"));
-        server.createContext("/api/v2/cti/calls/", exchange -> {
-            exchange.getRequestBody().readAllBytes();
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            bridges.incrementAndGet();
-            answer(exchange, "{\"bridgeId\":\"bench\",\"state\":\"bridged\"}");
-        });
-        server.createContext("/count", exchange -> answer(exchange, String.valueOf(bridges.get())));
-        server.start();
-        System.out.println("CXone stub on http://127.0.0.1:" + port + " answering bridges in " + delayMillis + " ms");
+        new CxoneStubServer().start(
+                Integer.parseInt(args[0]), Long.parseLong(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 0);
     }
 
-    private static void answer(HttpExchange exchange, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
+    private void start(int port, long initialDelayMillis, int webhookPort) throws IOException {
+        delayMillis.set(initialDelayMillis);
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        // Handlers never block (delays are timers), so two threads keep up with two cores.
+        server.setExecutor(Executors.newFixedThreadPool(2));
+        server.createContext("/oauth/token", exchange -> {
+            tokens.incrementAndGet();
+            answer(exchange, 200, TOKEN);
+        });
+        server.createContext("/api/v2/interactions/guests", exchange -> delayed(exchange, 201, GUEST, guests));
+        server.createContext("/api/v2/cti/calls/", exchange -> delayed(exchange, 200, BRIDGE, bridges));
+        server.createContext("/count", exchange -> answer(exchange, 200, bytes(String.valueOf(bridges.get()))));
+        server.createContext("/stats", exchange -> answer(exchange, 200, bytes(stats())));
+        server.createContext("/control", exchange -> {
+            String query = URI.create(exchange.getRequestURI().toString()).getQuery();
+            if (query != null && query.startsWith("delay=")) {
+                delayMillis.set(Long.parseLong(query.substring("delay=".length())));
+            }
+            answer(exchange, 200, bytes(stats()));
+        });
+        server.start();
+        System.out.println("CXone stub on http://127.0.0.1:" + port + " answering in " + initialDelayMillis + " ms");
+        if (webhookPort > 0) {
+            HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", webhookPort), 256);
+            receiver.setExecutor(Executors.newFixedThreadPool(2));
+            receiver.createContext("/", exchange -> {
+                exchange.getRequestBody().readAllBytes();
+                webhooks.incrementAndGet();
+                answer(exchange, 200, EMPTY);
+            });
+            receiver.start();
+            System.out.println("CTI webhook receiver on http://127.0.0.1:" + webhookPort + "/webhook");
         }
+    }
+
+    private void delayed(HttpExchange exchange, int status, byte[] body, AtomicLong counter) throws IOException {
+        exchange.getRequestBody().readAllBytes();
+        long delay = delayMillis.get();
+        if (delay <= 0) {
+            counter.incrementAndGet();
+            answer(exchange, status, body);
+            return;
+        }
+        timer.schedule(
+                () -> {
+                    try {
+                        counter.incrementAndGet();
+                        answer(exchange, status, body);
+                    } catch (IOException | RuntimeException e) {
+                        exchange.close();
+                    }
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private String stats() {
+        return "{\"delay_ms\":" + delayMillis.get() + ",\"tokens\":" + tokens.get() + ",\"guests\":" + guests.get()
+                + ",\"bridges\":" + bridges.get() + ",\"webhooks\":" + webhooks.get() + "}";
+    }
+
+    private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }
