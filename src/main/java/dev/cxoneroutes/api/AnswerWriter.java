@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.MDC;
 
 /**
  * Writes the answer the caller receives: JSON body, status, and only our own headers. Inbound
@@ -40,7 +39,6 @@ public class AnswerWriter {
             message.setHeader("Idempotent-Replayed", "true");
         }
         exchange.setProperty(ExchangeKeys.ANSWERED_NANOS, System.nanoTime());
-        MDC.remove("request_id");
     }
 
     /**

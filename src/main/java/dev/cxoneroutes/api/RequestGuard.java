@@ -8,7 +8,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.slf4j.MDC;
 
 /**
  * The checks every HTTP request passes before its body is read: request id, API key, body size and
@@ -39,7 +38,6 @@ public class RequestGuard {
         exchange.setProperty(ExchangeKeys.REQUEST_ID, requestId);
         exchange.setProperty(ExchangeKeys.SOURCE, source);
         exchange.setProperty(ExchangeKeys.ACCEPT, exchange.getMessage().getHeader("Accept", String.class));
-        MDC.put("request_id", requestId);
     }
 
     /** Tags an HTTP request, then checks its API key, size and media type. */

@@ -3,6 +3,7 @@ package dev.cxoneroutes.audit;
 import dev.cxoneroutes.files.LineAppender;
 import dev.cxoneroutes.results.FanOutEvent;
 import dev.cxoneroutes.results.ResultEvents;
+import dev.cxoneroutes.results.ResultPublication;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,6 +14,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
 /**
  * The audit trail: every {@link FanOutEvent} as one JSON line in
@@ -26,7 +29,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>The date comes from the event, not from a clock of this class: one source of truth for "when",
  * the clock of {@link ResultEvents}.
  */
-public final class AuditLog implements Closeable {
+public final class AuditLog implements Closeable, Processor {
 
     /** Today's and yesterday's files stay open: a late event for yesterday does not reopen anything. */
     private static final int OPEN_DAYS = 2;
@@ -60,6 +63,12 @@ public final class AuditLog implements Closeable {
      * @throws IOException when the line could not be written; the caller decides whether that may
      *     delay anything (it must not delay the caller's answer)
      */
+    /** The {@code results-audit} step: appends the event {@code results-publish} prepared. */
+    @Override
+    public void process(Exchange exchange) throws IOException {
+        append(exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class));
+    }
+
     public void append(FanOutEvent event) throws IOException {
         LocalDate day = event.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
         String line = event.toJson();

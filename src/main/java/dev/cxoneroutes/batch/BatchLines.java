@@ -10,7 +10,6 @@ import dev.cxoneroutes.results.ResultPublication;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
-import org.slf4j.MDC;
 
 /**
  * The steps of one drop-file line (CONTRACT §5), around the bridge core that every entry point
@@ -131,12 +130,10 @@ public class BatchLines {
     /** The line's result event, for {@code direct:results-publish}, made from its recorded answer. */
     public void describeResult(Exchange exchange) {
         exchange.setProperty(ResultPublication.EVENT, events.fromExchange(exchange));
-        MDC.remove("request_id");
     }
 
     private static void setRequestId(Exchange exchange, String requestId) {
         exchange.setProperty(ExchangeKeys.REQUEST_ID, requestId);
-        MDC.put("request_id", requestId);
     }
 
     private static BatchRun run(Exchange exchange) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.api.ExchangeKeys;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.slf4j.MDC;
 
 /**
  * Writes a JMS command's result as its reply (sent by sjms2 to JMSReplyTo, when the message has one):
@@ -29,6 +28,5 @@ public class JmsReplyWriter {
         message.setBody(text);
         message.setHeader("status", exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class));
         message.setHeader("request_id", exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class));
-        MDC.remove("request_id");
     }
 }

@@ -3,7 +3,6 @@ package dev.cxoneroutes.jms;
 import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.api.RequestGuard;
 import org.apache.camel.Exchange;
-import org.slf4j.MDC;
 
 /**
  * Tags a command that arrived over JMS (CONTRACT §4) and gives it the keys that make a redelivery
@@ -36,7 +35,6 @@ public class JmsRequests {
             String requestId = withoutPrefix(exchange.getMessage().getHeader(MESSAGE_ID, String.class));
             if (requestId != null) {
                 exchange.setProperty(ExchangeKeys.REQUEST_ID, requestId);
-                MDC.put("request_id", requestId);
             }
         }
     }

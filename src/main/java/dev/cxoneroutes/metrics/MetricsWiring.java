@@ -27,7 +27,9 @@ public final class MetricsWiring {
         }
         ServiceMetrics metrics = new ServiceMetrics(meters);
         registry.bind("serviceMetrics", metrics);
-        registry.bind("operationTotals", new OperationTotals());
+        OperationTotals totals = new OperationTotals();
+        registry.bind("operationTotals", totals);
+        registry.bind("metricsStep", new MetricsStep(metrics, totals));
         return metrics;
     }
 }

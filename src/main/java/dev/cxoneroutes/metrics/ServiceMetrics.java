@@ -6,8 +6,11 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service's own Prometheus meters (CONTRACT §6), kept in the registry Camel's route metrics use,
@@ -36,15 +39,21 @@ public class ServiceMetrics {
 
     private final MeterRegistry registry;
     private final Counter tokenFetches;
+    /** Every request counter and timer, made once: looking a meter up per request costs more than counting. */
+    private final Map<String, Counter> requestCounters = new HashMap<>();
+
+    private final Map<String, Timer> durations = new HashMap<>();
 
     public ServiceMetrics(MeterRegistry registry) {
         this.registry = registry;
         for (String operation : List.of("handoff", "bridge")) {
             for (ResultEvent.Source source : ResultEvent.Source.values()) {
-                requests(operation, "success", source.wireName());
-                requests(operation, "error", source.wireName());
+                for (String outcome : List.of("success", "error")) {
+                    requestCounters.put(
+                            requestKey(operation, outcome, source), requests(operation, outcome, source.wireName()));
+                }
             }
-            duration(operation);
+            durations.put(operation, duration(operation));
         }
         webhookDeliveries("success");
         webhookDeliveries("error");
@@ -62,12 +71,10 @@ public class ServiceMetrics {
             return;
         }
         String operation = result.eventType().operation();
-        requests(
-                        operation,
-                        result.success() ? "success" : "error",
-                        result.source().wireName())
+        requestCounters
+                .get(requestKey(operation, result.success() ? "success" : "error", result.source()))
                 .increment();
-        duration(operation).record(Duration.ofNanos(Math.round(durationMillis * 1_000_000)));
+        durations.get(operation).record(Math.round(durationMillis * 1_000_000), TimeUnit.NANOSECONDS);
     }
 
     /** TokenProvider's onFetch hook. */
@@ -101,6 +108,10 @@ public class ServiceMetrics {
                 .tag("step", step)
                 .register(registry)
                 .increment();
+    }
+
+    private static String requestKey(String operation, String outcome, ResultEvent.Source source) {
+        return operation + '/' + outcome + '/' + source.name();
     }
 
     private Counter requests(String operation, String outcome, String source) {

@@ -1,20 +1,30 @@
 package dev.cxoneroutes.results;
 
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * One log line per answered request, with the fields operators filter on: request_id, operation,
- * source, outcome, status and latency. The fields go into the MDC as well, so with
+ * source, outcome, status and latency. The fields go into the MDC for that line only, so with
  * {@code LOG_FORMAT=json} each is a field of its own. Nothing of the caller's input is logged.
+ * The line is written by log4j2.xml's async appender, off the request's thread.
  */
-public class RequestLog {
+public class RequestLog implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(RequestLog.class);
+
+    /** A step of {@code results-publish}: logs the event {@link ResultPublication} prepared. */
+    @Override
+    public void process(Exchange exchange) {
+        write(
+                exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class),
+                exchange.getProperty(ResultPublication.DURATION_MS, 0.0, Double.class));
+    }
 
     /** Logs the request behind a result event; batch events are not requests and are ignored. */
     public void write(FanOutEvent event, double durationMillis) {
@@ -22,7 +32,6 @@ public class RequestLog {
             return;
         }
         Map<String, String> fields = fields(result, durationMillis);
-        Map<String, String> previous = MDC.getCopyOfContextMap();
         try {
             fields.forEach(MDC::put);
             // request_id is printed by the layout, from the MDC.
@@ -36,11 +45,7 @@ public class RequestLog {
                     fields.get("cxone_attempts"),
                     fields.getOrDefault("error_code", "-"));
         } finally {
-            if (previous == null) {
-                MDC.clear();
-            } else {
-                MDC.setContextMap(previous);
-            }
+            fields.keySet().forEach(MDC::remove);
         }
     }
 
@@ -51,12 +56,18 @@ public class RequestLog {
         fields.put("source", event.source().wireName());
         fields.put("outcome", event.success() ? "success" : "error");
         fields.put("status", Integer.toString(event.statusCode()));
-        fields.put("latency_ms", String.format(Locale.ROOT, "%.1f", durationMillis));
-        fields.put("cxone_latency_ms", String.format(Locale.ROOT, "%.1f", event.latencyMs()));
+        fields.put("latency_ms", oneDecimal(durationMillis));
+        fields.put("cxone_latency_ms", oneDecimal(event.latencyMs()));
         fields.put("cxone_attempts", Integer.toString(event.attempts()));
         if (event.errorCode() != null) {
             fields.put("error_code", event.errorCode());
         }
         return fields;
+    }
+
+    /** {@code 12.3}: what {@code String.format("%.1f")} gives for a duration, without its parser. */
+    static String oneDecimal(double value) {
+        long tenths = Math.round(Math.max(0, value) * 10);
+        return (tenths / 10) + "." + (tenths % 10);
     }
 }

@@ -2,6 +2,7 @@ package dev.cxoneroutes.results;
 
 import dev.cxoneroutes.api.ExchangeKeys;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 
 /**
  * The first step of {@code results-publish}: the event to fan out, made once, and how long the
@@ -9,7 +10,7 @@ import org.apache.camel.Exchange;
  * those steps leave the message alone and a caller that publishes synchronously gets its own
  * message back unchanged.
  */
-public class ResultPublication {
+public class ResultPublication implements Processor {
 
     /** The {@link FanOutEvent} being published. A drop-file flow may set it to its {@link BatchCompletedEvent}. */
     public static final String EVENT = "cxrResultEvent";
@@ -22,7 +23,8 @@ public class ResultPublication {
         this.events = events;
     }
 
-    public void prepare(Exchange exchange) {
+    @Override
+    public void process(Exchange exchange) {
         if (exchange.getProperty(EVENT, FanOutEvent.class) == null) {
             exchange.setProperty(EVENT, events.fromExchange(exchange));
         }

@@ -39,4 +39,13 @@ class RequestLogTest {
                         entry("cxone_attempts", "4"),
                         entry("error_code", "CXONE_UNAVAILABLE"));
     }
+
+    @Test
+    void writes_durations_with_one_decimal_like_format_did() {
+        for (double millis : new double[] {0, 0.04, 0.05, 0.96, 12.3, 12.349, 1234.56, 99999.95, 3.0e7}) {
+            assertThat(RequestLog.oneDecimal(millis))
+                    .as("%s ms", millis)
+                    .isEqualTo(String.format(java.util.Locale.ROOT, "%.1f", millis));
+        }
+    }
 }
