@@ -17,7 +17,7 @@ import java.util.List;
 @ValidBridgeMatrix
 public record BridgeCommand(
         @NotNull(message = "is required")
-                @Pattern(regexp = "[A-Za-z0-9_-]{1,64}", message = "must be 1 to 64 of A-Z a-z 0-9 - _")
+                @Pattern(regexp = CALL_ID_PATTERN, message = "must be 1 to 64 of A-Z a-z 0-9 - _")
                 String callId,
         @NotNull(message = "is required")
                 @Size(
@@ -34,6 +34,9 @@ public record BridgeCommand(
         List<@NotNull(message = "must be a JSON object") @Valid BridgeMatrixEntry> bridgeMatrix,
         @Pattern(regexp = "RFC2833|INFO|PULSE", message = "must be one of RFC2833, INFO, PULSE") String dtmf,
         String requestId) {
+
+    /** A call id: 1 to 64 of {@code A-Z a-z 0-9 - _} (CONTRACT §3). */
+    public static final String CALL_ID_PATTERN = "[A-Za-z0-9_-]{1,64}";
 
     /** The call itself plus its targets. */
     public static final int MAX_LEGS = 8;

@@ -7,6 +7,7 @@ import dev.cxoneroutes.api.FieldError;
 import dev.cxoneroutes.api.JsonBodies;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
 /**
@@ -20,6 +21,7 @@ public class BridgeRequestReader {
     static final String CALL_ID_HEADER = "callId";
 
     private static final String CALL_ID = "callId";
+    private static final Pattern CALL_ID_SHAPE = Pattern.compile(BridgeCommand.CALL_ID_PATTERN);
 
     private final JsonBodies bodies;
 
@@ -29,7 +31,10 @@ public class BridgeRequestReader {
 
     /** A command from the queue or a drop file: the body carries {@code callId}. */
     public void read(Exchange exchange) {
-        accept(exchange, bodies.bind(bodies.object(exchange), BridgeCommand.class));
+        ObjectNode fields = bodies.object(exchange);
+        JsonNode callId = fields.get(CALL_ID);
+        recordCallId(exchange, callId != null && callId.isTextual() ? callId.asText() : null);
+        accept(exchange, bodies.bind(fields, BridgeCommand.class));
     }
 
     /**
@@ -42,6 +47,7 @@ public class BridgeRequestReader {
         Object fromPath = exchange.getMessage().getHeader(CALL_ID_HEADER);
         // platform-http adds a request header or query parameter of the same name to the path's value.
         String pathCallId = fromPath instanceof String single ? single : null;
+        recordCallId(exchange, pathCallId);
         JsonNode offered = fields.get(CALL_ID);
         List<FieldError> conflicts = new ArrayList<>();
         if (pathCallId == null) {
@@ -51,6 +57,17 @@ public class BridgeRequestReader {
         }
         fields.put(CALL_ID, pathCallId);
         accept(exchange, bodies.bind(fields, BridgeCommand.class, conflicts));
+    }
+
+    /**
+     * Names the call in the request's result event even when the command is refused before it
+     * reaches CXone (ResultEvents reads {@link ExchangeKeys#CALL_ID}); only a well-formed call id,
+     * so that no arbitrary input reaches events and logs.
+     */
+    private static void recordCallId(Exchange exchange, String callId) {
+        if (callId != null && CALL_ID_SHAPE.matcher(callId).matches()) {
+            exchange.setProperty(ExchangeKeys.CALL_ID, callId);
+        }
     }
 
     private static void accept(Exchange exchange, BridgeCommand command) {

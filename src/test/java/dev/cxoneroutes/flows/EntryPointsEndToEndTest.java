@@ -163,6 +163,12 @@ class EntryPointsEndToEndTest {
         assertThat(seen.status()).isEqualTo(400);
         assertThat(seen.answer().path("code").asText()).isEqualTo("INVALID_REQUEST");
         assertRecorded("e2e-http-bridge-invalid", "bridge_attempt", "http", seen);
+        // The call id from the path reaches the event though the body never became a command.
+        assertThat(auditEventsOf("e2e-http-bridge-invalid")
+                        .get(0)
+                        .path("call_id")
+                        .asText())
+                .isEqualTo("call-e2e-bad");
     }
 
     @Test
@@ -180,6 +186,8 @@ class EntryPointsEndToEndTest {
 
         assertThat(seen.answer().path("call_id").asText()).isEqualTo("call-e2e-jms");
         assertRecorded("e2e-jms-bridge", "bridge_attempt", "jms", seen);
+        assertThat(auditEventsOf("e2e-jms-bridge").get(0).path("call_id").asText())
+                .isEqualTo("call-e2e-jms");
     }
 
     /**
@@ -221,6 +229,12 @@ class EntryPointsEndToEndTest {
             assertThat(events.get(0).path("source").asText()).isEqualTo("file");
             assertThat(events.get(0).path("event_type").asText()).isEqualTo("bridge_attempt");
         }
+        // Each line's event names the call its line was for, the invalid one included.
+        assertThat(audit.stream()
+                        .filter(event ->
+                                lineRequestIds.contains(event.path("request_id").asText()))
+                        .map(event -> event.path("call_id").asText()))
+                .containsExactlyInAnyOrder("call-1001", "call-1002", "call-1003", "call-1004", "call-1005");
         // Every line's event was recorded before the batch's.
         int batchPosition = audit.indexOf(batch);
         for (String requestId : lineRequestIds) {
