@@ -28,6 +28,9 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -204,6 +207,67 @@ class OpenApiDocumentTest {
                         "application/json",
                         "{\"dtmf_sequence\":\"12x\",\"voice_history\":{},\"caller_id\":\"x\"}"))
                 .isNotEmpty();
+    }
+
+    /**
+     * The contract's answer templates (CONTRACT.md §3 and §5, inline JSON with … for values) name
+     * the same fields as the document's schemas. The contract lives beside the repository
+     * (shared/), not in it: skipped where it is not there.
+     */
+    @Test
+    void the_answer_schemas_name_the_fields_of_the_contract_templates() throws Exception {
+        Path contractFile = Stream.of(Path.of("../shared/CONTRACT.md"), Path.of("/work/shared/CONTRACT.md"))
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElse(null);
+        Assumptions.assumeTrue(contractFile != null, "shared/CONTRACT.md is not beside the repository");
+        List<JsonNode> templates = new ArrayList<>();
+        Matcher code = java.util.regex.Pattern.compile("`([\\[{][^`]+)`").matcher(Files.readString(contractFile));
+        while (code.find()) {
+            String json = code.group(1)
+                    .replaceAll("\\{…[^{}]*…}", "{}") // {…same…}, {…CXone's answer…}
+                    .replace("…", "null")
+                    .replaceAll("\"([^\"]*)\"(\\|\"[^\"]*\")+", "\"$1\"");
+            try {
+                templates.add(this.json.readTree(json));
+            } catch (java.io.IOException notJson) {
+                // a field list such as {"id","url","state","channel"}: not an answer template
+            }
+        }
+        JsonNode schemas = contract.document().path("components").path("schemas");
+        assertSameFields(template(templates, "guest_id"), schemas.path("HandoffAnswer"));
+        assertSameFields(template(templates, "status_code"), schemas.path("BridgeAnswer"));
+        JsonNode summary = template(templates, "handoff");
+        assertSameFields(summary, schemas.path("MetricsSummary"));
+        assertSameFields(summary.path("handoff"), schemas.path("OperationSummary"));
+        JsonNode batches = templates.stream()
+                .filter(t -> t.isArray() && t.path(0).has("lines_read"))
+                .findFirst()
+                .orElseThrow();
+        assertSameFields(batches.path(0), schemas.path("BatchStatus"));
+        JsonNode problem = template(templates, "code");
+        assertThat(names(schemas.at("/Problem/properties"))).containsAll(names(problem));
+        assertThat(names(problem)).containsAll(enumOf(schemas.at("/Problem/required")));
+        assertThat(names(schemas.at("/FieldError/properties"))).containsAll(names(problem.at("/errors/0")));
+    }
+
+    private static JsonNode template(List<JsonNode> templates, String field) {
+        return templates.stream()
+                .filter(t -> t.has(field) && !t.has("event_type")) // result events (§6) are not answers
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no contract template with " + field));
+    }
+
+    /** The template has every required field and no field the schema does not describe. */
+    private static void assertSameFields(JsonNode template, JsonNode schema) {
+        assertThat(names(schema.path("properties"))).as(template.toString()).containsAll(names(template));
+        assertThat(names(template)).as(template.toString()).containsAll(enumOf(schema.path("required")));
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
     }
 
     /** The document states the limits the service validates with: the two cannot drift apart. */
