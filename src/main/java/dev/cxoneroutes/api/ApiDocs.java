@@ -59,7 +59,14 @@ public class ApiDocs {
         answer(exchange, 200, "application/json", document);
     }
 
+    /** The page; {@code /api/v1/docs/} is sent to {@code /api/v1/docs}, where the page's relative links resolve. */
     public void page(Exchange exchange) {
+        String uri = exchange.getMessage().getHeader(Exchange.HTTP_URI, "", String.class);
+        if (uri.split("\\?", 2)[0].endsWith("/")) {
+            answer(exchange, 302, "text/plain; charset=utf-8", new byte[0]);
+            exchange.getMessage().setHeader("Location", "../docs");
+            return;
+        }
         answer(exchange, 200, "text/html; charset=utf-8", page);
     }
 

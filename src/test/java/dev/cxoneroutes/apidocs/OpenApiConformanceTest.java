@@ -81,6 +81,10 @@ class OpenApiConformanceTest extends LiveServiceTest {
         assertThat(page.body()).contains("docs/swagger-ui-bundle.js").contains("openapi.json");
         conforms("GET", "/api/v1/docs", page);
 
+        HttpResponse<String> slash = service.get(service.url("/api/v1/docs/"));
+        assertThat(slash.statusCode()).isEqualTo(302);
+        assertThat(slash.headers().firstValue("Location")).hasValue("../docs");
+
         HttpResponse<String> bundle = service.get(service.url("/api/v1/docs/swagger-ui-bundle.js"));
         assertThat(bundle.statusCode()).isEqualTo(200);
         assertThat(bundle.headers().firstValue("Content-Type"))
