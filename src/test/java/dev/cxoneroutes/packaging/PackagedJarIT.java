@@ -55,12 +55,7 @@ class PackagedJarIT {
 
     @Test
     void starts_in_sandbox_mode_and_answers_a_handoff_with_a_session_url() throws Exception {
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    assertThat(service.isAlive()).as(this::log).isTrue();
-                    return ready();
-                });
+        awaitReady();
 
         HttpResponse<String> response = RunningService.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
@@ -76,6 +71,74 @@ class PackagedJarIT {
         assertThat(body.path("session_url").asText()).startsWith("https://");
         assertThat(body.path("guest_id").asText()).isNotBlank();
         assertThat(log()).contains("SANDBOX MODE").contains("curl");
+    }
+
+    /** The shaded jar keeps the webjar's files and the OpenAPI document. */
+    @Test
+    void serves_the_api_description_and_swagger_ui_from_the_jar() {
+        awaitReady();
+
+        HttpResponse<String> document = get("/api/v1/openapi.json");
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(document.body()).contains("/api/v1/calls/{callId}/bridge");
+        HttpResponse<String> bundle = get("/api/v1/docs/swagger-ui-bundle.js");
+        assertThat(bundle.statusCode()).isEqualTo(200);
+        assertThat(bundle.body()).contains("SwaggerUIBundle");
+        assertThat(get("/api/v1/docs/swagger-ui.css").statusCode()).isEqualTo(200);
+    }
+
+    /** The route check of the README, run from the jar: passes on routes/, names file and line on a broken copy. */
+    @Test
+    void checks_route_files_without_starting_the_service() throws Exception {
+        Path broken = Files.createTempDirectory("routes-broken");
+        Files.writeString(
+                broken.resolve("broken.camel.yaml"),
+                """
+                - route:
+                    id: broken
+                    routeConfigurationId: api-errors
+                    from:
+                      uri: direct:broken
+                      steps:
+                        - bean: {ref: answerWritr, method: write}
+                """);
+
+        Process good = check("routes/");
+        Process bad = check(broken.toString());
+
+        assertThat(good.exitValue()).isZero();
+        assertThat(new String(good.getInputStream().readAllBytes())).startsWith("OK: ");
+        assertThat(bad.exitValue()).isEqualTo(1);
+        assertThat(new String(bad.getInputStream().readAllBytes()))
+                .contains(broken.resolve("broken.camel.yaml") + ":7: bean 'answerWritr' is not bound by the service");
+    }
+
+    private Process check(String routes) throws IOException, InterruptedException {
+        Process check = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-jar",
+                        "target/cxone-routes.jar",
+                        "check",
+                        routes)
+                .redirectErrorStream(true)
+                .start();
+        assertThat(check.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return check;
+    }
+
+    private HttpResponse<String> get(String path) {
+        return RunningService.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+                .GET()
+                .build());
+    }
+
+    private void awaitReady() {
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertThat(service.isAlive()).as(this::log).isTrue();
+                    return ready();
+                });
     }
 
     private boolean ready() {
