@@ -255,6 +255,7 @@ public class Bench {
             if (!target.equals("stub")) {
                 m.put("peak_rss_mib", peakRssMib(process.pid()));
                 stop(process, 30);
+                dropBulkyState(dir);
             }
         } finally {
             if (!target.equals("stub") && process.isAlive()) {
@@ -422,6 +423,7 @@ public class Bench {
                     succeeded, wall, resultCount / wall, (long) b.get("peak_rss_mib"),
                     b.containsKey("error") ? "; " + b.get("error") : "");
             stop(service.process, 30);
+            dropBulkyState(dir);
         } finally {
             stop(stub.process, 5);
         }
@@ -1150,6 +1152,20 @@ public class Bench {
             }
         }
         return list;
+    }
+
+    /** The broker journal and the state stores are 100+ MB a run; logs, audit and results stay. */
+    static void dropBulkyState(Path dir) throws IOException {
+        for (String bulky : List.of("data/broker", "data/state")) {
+            Path root = dir.resolve(bulky);
+            if (Files.exists(root)) {
+                try (Stream<Path> paths = Files.walk(root)) {
+                    for (Path path : paths.sorted(Collections.reverseOrder()).toList()) {
+                        Files.deleteIfExists(path);
+                    }
+                }
+            }
+        }
     }
 
     static void copyTree(Path from, Path to) throws IOException {
