@@ -3,6 +3,7 @@ package dev.cxoneroutes.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.cxone.CxoneBadResponseException;
 import dev.cxoneroutes.cxone.CxoneFailure;
 import dev.cxoneroutes.cxone.FailureKind;
 import dev.cxoneroutes.cxone.SecretScrubber;
@@ -103,7 +104,7 @@ public class FailureAnswer implements Processor {
 
     private static String cxoneFailureMessage(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof dev.cxoneroutes.cxone.CxoneBadResponseException bad) {
+            if (cause instanceof CxoneBadResponseException bad) {
                 return bad.getMessage();
             }
         }

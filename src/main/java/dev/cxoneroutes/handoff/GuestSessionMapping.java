@@ -94,7 +94,8 @@ public class GuestSessionMapping {
         exchange.getMessage().setBody(answer);
     }
 
+    /** Missing, null, blank, or not a value at all (an object, a list). */
     private static boolean isBlank(JsonNode field) {
-        return !field.isTextual() || field.asText().isBlank();
+        return !(field.isTextual() || field.isNumber()) || field.asText().isBlank();
     }
 }
