@@ -17,6 +17,7 @@ import dev.cxoneroutes.cxone.CxoneCallState;
 import dev.cxoneroutes.cxone.CxoneRequest;
 import dev.cxoneroutes.cxone.CxoneSettings;
 import dev.cxoneroutes.testing.BridgeInputs;
+import dev.cxoneroutes.testing.MalformedJson;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;
@@ -93,6 +94,23 @@ class BridgeCommandPropertyTest {
 
             assertThat(refusedFields(exchange, true)).containsExactly(invalid.field());
         });
+    }
+
+    @Test
+    void every_body_that_is_not_one_json_object_is_malformed_json() {
+        forAll(
+                1_000,
+                random -> MalformedJson.from(
+                        random, BridgeInputs.valid(random).json(true).toString()),
+                text -> {
+                    Exchange exchange = exchange(text, null);
+
+                    RequestRejectedException rejected = org.assertj.core.api.Assertions.catchThrowableOfType(
+                            RequestRejectedException.class, () -> READER.read(exchange));
+
+                    assertThat(rejected).as("refused").isNotNull();
+                    assertThat(rejected.code()).isEqualTo(ProblemCode.MALFORMED_JSON);
+                });
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.cxoneroutes.handoff;
 import static dev.cxoneroutes.testing.Generated.forAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,6 +21,7 @@ import dev.cxoneroutes.cxone.CxoneCallState;
 import dev.cxoneroutes.cxone.CxoneRequest;
 import dev.cxoneroutes.cxone.CxoneSettings;
 import dev.cxoneroutes.testing.HandoffInputs;
+import dev.cxoneroutes.testing.MalformedJson;
 import jakarta.validation.Validation;
 import jakarta.validation.Validator;
 import java.io.IOException;
@@ -78,6 +80,21 @@ class HandoffInputPropertyTest {
     void every_invalid_json_handoff_is_refused_naming_its_field() {
         forAll(1_000, HandoffInputs::invalidJson, invalid -> assertThat(refusedFields(invalid.body()))
                 .containsExactly(invalid.field()));
+    }
+
+    @Test
+    void every_body_that_is_not_one_json_object_is_malformed_json() {
+        forAll(
+                1_000,
+                random -> MalformedJson.from(
+                        random, HandoffInputs.valid(random).json().toString()),
+                text -> {
+                    RequestRejectedException rejected =
+                            catchThrowableOfType(RequestRejectedException.class, () -> READER.read(exchange(text)));
+
+                    assertThat(rejected).as("refused").isNotNull();
+                    assertThat(rejected.code()).isEqualTo(ProblemCode.MALFORMED_JSON);
+                });
     }
 
     @Test
