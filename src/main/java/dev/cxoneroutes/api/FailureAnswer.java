@@ -3,7 +3,9 @@ package dev.cxoneroutes.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.cxone.CxoneBadResponseException;
 import dev.cxoneroutes.cxone.CxoneFailure;
+import dev.cxoneroutes.cxone.FailureKind;
 import dev.cxoneroutes.cxone.SecretScrubber;
 import java.time.Duration;
 import java.util.List;
@@ -55,7 +57,13 @@ public class FailureAnswer implements Processor {
         CxoneFailure cxone = CxoneFailure.classify(failure);
         return switch (cxone.kind()) {
             case RATE_LIMITED, SERVER_ERROR, CONNECTION, CIRCUIT_OPEN -> {
-                Duration wait = cxone.retryAfter().orElse(defaultRetryAfter);
+                Duration wait = cxone.kind() == FailureKind.CIRCUIT_OPEN
+                        ? cxone.retryAfter().orElse(defaultRetryAfter)
+                        // CXone's own Retry-After is passed on capped, as our waits are: a huge or
+                        // far-future value must not park the IVR's retry for hours.
+                        : cxone.retryAfter()
+                                .filter(asked -> asked.compareTo(defaultRetryAfter) < 0)
+                                .orElse(defaultRetryAfter);
                 exchange.setProperty(ExchangeKeys.RETRY_AFTER_SECONDS, Math.max(1, wait.toSeconds()));
                 yield Problem.of(ProblemCode.CXONE_UNAVAILABLE, unavailableDetail(cxone), requestId, List.of());
             }
@@ -64,6 +72,12 @@ public class FailureAnswer implements Processor {
             case AUTH_FAILED, STALE_TOKEN -> Problem.of(
                     ProblemCode.CXONE_AUTH_FAILED,
                     "CXone refused this service's credentials (HTTP " + cxone.statusCode() + ").",
+                    requestId,
+                    List.of());
+            case BAD_RESPONSE -> Problem.of(
+                    ProblemCode.CXONE_BAD_RESPONSE,
+                    cxoneFailureMessage(failure)
+                            + " CXone may have acted on the request: check before sending it again.",
                     requestId,
                     List.of());
             case FORBIDDEN -> Problem.of(
@@ -86,6 +100,15 @@ public class FailureAnswer implements Processor {
                         List.of());
             }
         };
+    }
+
+    private static String cxoneFailureMessage(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CxoneBadResponseException bad) {
+                return bad.getMessage();
+            }
+        }
+        return "CXone's answer could not be used.";
     }
 
     private static String unavailableDetail(CxoneFailure cxone) {

@@ -1,9 +1,11 @@
 package dev.cxoneroutes.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -27,10 +29,18 @@ public class JsonBodies {
     private static final int MAX_TYPE_ERRORS = 32;
 
     private final ObjectMapper json;
+    /**
+     * Reads a whole body or line as one JSON value: anything after it makes the text malformed.
+     * Jackson otherwise stops after the first value, so a drop-file line holding two commands glued
+     * together ({@code {…}{…}}) would have its second silently dropped.
+     */
+    private final ObjectReader wholeText;
+
     private final Validator validator;
 
     public JsonBodies(ObjectMapper json, Validator validator) {
         this.json = json;
+        this.wholeText = json.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         this.validator = validator;
     }
 
@@ -42,7 +52,7 @@ public class JsonBodies {
     public ObjectNode object(String text) {
         JsonNode node;
         try {
-            node = text == null || text.isBlank() ? null : json.readTree(text);
+            node = text == null || text.isBlank() ? null : wholeText.readTree(text);
         } catch (JsonProcessingException e) {
             throw new RequestRejectedException(ProblemCode.MALFORMED_JSON, "The body is not valid JSON.");
         }

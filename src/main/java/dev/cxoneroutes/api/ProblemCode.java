@@ -10,6 +10,13 @@ public enum ProblemCode {
     CXONE_REJECTED(502, "CXone rejected the request"),
     CXONE_FORBIDDEN(502, "CXone refused access"),
     CXONE_AUTH_FAILED(502, "CXone authentication failed"),
+    /**
+     * CXone answered 2xx with a body the operation cannot use (not JSON; a guest session without id
+     * or url). Not in the contract's list, which is silent on this case: neither CXONE_REJECTED (CXone
+     * did not refuse) nor CXONE_UNAVAILABLE (whose Retry-After invites a retry that may create a
+     * second session) would tell the truth. docs/cxone-faults.md.
+     */
+    CXONE_BAD_RESPONSE(502, "CXone answered unreadably"),
     CXONE_UNAVAILABLE(503, "CXone unavailable"),
     CXONE_TIMEOUT(504, "CXone timed out"),
     INTERNAL_ERROR(500, "Internal error"),

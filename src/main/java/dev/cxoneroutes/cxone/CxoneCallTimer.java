@@ -1,5 +1,6 @@
 package dev.cxoneroutes.cxone;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -19,11 +20,22 @@ public class CxoneCallTimer {
         exchange.setProperty(CxoneCallState.ATTEMPTS, 0);
     }
 
-    /** Stops the clock and leaves CXone's answer as a {@link JsonNode} body (an empty object if it sent none). */
+    /**
+     * Stops the clock and leaves CXone's answer as a {@link JsonNode} body (an empty object if it sent
+     * none). A body that is not JSON is CXone's fault, not the caller's: {@link CxoneBadResponseException}.
+     */
     public void finish(Exchange exchange) throws IOException {
         stop(exchange);
         String body = exchange.getMessage().getBody(String.class);
-        exchange.getMessage().setBody(body == null || body.isBlank() ? json.createObjectNode() : json.readTree(body));
+        try {
+            exchange.getMessage()
+                    .setBody(body == null || body.isBlank() ? json.createObjectNode() : json.readTree(body));
+        } catch (JsonProcessingException notJson) {
+            throw new CxoneBadResponseException(
+                    exchange.getProperty(CxoneCallState.STATUS_CODE, 200, Integer.class),
+                    "CXone answered HTTP " + exchange.getProperty(CxoneCallState.STATUS_CODE, 200, Integer.class)
+                            + " with a body that is not JSON.");
+        }
     }
 
     /** Records the latency; also called when the call failed for good. */

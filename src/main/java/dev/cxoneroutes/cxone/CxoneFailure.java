@@ -33,6 +33,9 @@ public record CxoneFailure(FailureKind kind, int statusCode, Optional<Duration> 
                         : fromStatus(status, Optional.empty(), "").kind();
                 return new CxoneFailure(kind, status, RetryAfter.parse(token.retryAfter()), "");
             }
+            if (cause instanceof CxoneBadResponseException bad) {
+                return new CxoneFailure(FailureKind.BAD_RESPONSE, bad.statusCode(), Optional.empty(), "");
+            }
             if (cause instanceof CircuitOpenException open) {
                 return new CxoneFailure(FailureKind.CIRCUIT_OPEN, 0, Optional.of(open.retryAfter()), "");
             }

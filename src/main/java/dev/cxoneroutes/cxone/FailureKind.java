@@ -12,6 +12,11 @@ public enum FailureKind {
     FORBIDDEN(false),
     REJECTED(false),
     CIRCUIT_OPEN(false),
+    /**
+     * CXone answered 2xx with a body that is not what the operation promises (not JSON, or a guest
+     * session without id or url). Not retried: CXone may well have acted on the request.
+     */
+    BAD_RESPONSE(false),
     UNEXPECTED(false);
 
     private final boolean transientFailure;

@@ -24,9 +24,14 @@ public class RetryDecisions {
         this.listener = listener;
     }
 
-    /** 429, 5xx (the token endpoint's too), timeouts and dropped connections. */
+    /**
+     * 429, 5xx (the token endpoint's too), timeouts and dropped connections, while attempts remain.
+     * The attempts are counted by {@code cxone-attempt} on the exchange, not taken from Camel's
+     * CamelRedeliveryCounter header: an answer that breaks off in its body (a malformed chunk) has
+     * already replaced the message's headers, and with them that count, which then never ran out.
+     */
     public boolean isTransient(Exchange exchange) {
-        return classify(exchange).kind().isTransient();
+        return classify(exchange).kind().isTransient() && attempts(exchange) < maxAttempts;
     }
 
     /** CXone answered 401 to our bearer token. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cxoneroutes.api.ExchangeKeys;
+import dev.cxoneroutes.cxone.CxoneBadResponseException;
+import dev.cxoneroutes.cxone.CxoneCallState;
 import dev.cxoneroutes.cxone.CxoneRequest;
 import dev.cxoneroutes.cxone.CxoneSettings;
 import java.util.LinkedHashMap;
@@ -68,9 +70,18 @@ public class GuestSessionMapping {
         return session;
     }
 
-    /** CXone's {@code {"id","url","state","channel"}} → the IVR's answer. */
+    /**
+     * CXone's {@code {"id","url","state","channel"}} → the IVR's answer. Without an id and a url the
+     * IVR has nowhere to send the caller: that is {@link CxoneBadResponseException}, never a 200.
+     */
     public void toAnswer(Exchange exchange) {
         JsonNode guest = exchange.getMessage().getBody(JsonNode.class);
+        if (guest == null || isBlank(guest.path("id")) || isBlank(guest.path("url"))) {
+            throw new CxoneBadResponseException(
+                    exchange.getProperty(CxoneCallState.STATUS_CODE, 200, Integer.class),
+                    "CXone answered HTTP " + exchange.getProperty(CxoneCallState.STATUS_CODE, 200, Integer.class)
+                            + " without the guest session's id and url.");
+        }
         Map<String, Object> answer = new LinkedHashMap<>();
         answer.put("status", "success");
         answer.put("request_id", exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class));
@@ -81,5 +92,10 @@ public class GuestSessionMapping {
         answer.put("redirect_instructions", REDIRECT_INSTRUCTIONS);
         exchange.setProperty(ExchangeKeys.STATUS, 200);
         exchange.getMessage().setBody(answer);
+    }
+
+    /** Missing, null, blank, or not a value at all (an object, a list). */
+    private static boolean isBlank(JsonNode field) {
+        return !(field.isTextual() || field.isNumber()) || field.asText().isBlank();
     }
 }
