@@ -12,7 +12,8 @@ final class ServiceNames {
     private ServiceNames() {}
 
     /**
-     * Beans bound in every mode (config/ServiceWiring, config/ResultsWiring, config/ApiDocsWiring).
+     * Beans bound in every mode (each package's *Wiring, called by config/ServiceWiring, and
+     * config/ApiDocsWiring).
      * Beans bound only in some modes (embeddedBroker, cxoneTokenReadiness) are left out on purpose:
      * a route naming one would fail in the other mode.
      */
@@ -44,6 +45,7 @@ final class ServiceNames {
             "jsonBodies",
             "jsonMapper",
             "metricsRegistry",
+            "metricsStep",
             "operationTotals",
             "requestGuard",
             "requestLog",

@@ -105,7 +105,7 @@ class RouteCheckTest {
                       steps:
                         - to: direct:handoff-create-guest
                         - to: {uri: direct:results-publish}
-                        - wireTap: {uri: "seda:results-publish-async"}
+                        - wireTap: {uri: "direct:results-audit"}
                 """);
 
         assertThat(check(routes.toString())).as(output()).isZero();
