@@ -25,6 +25,7 @@ import dev.cxoneroutes.handoff.HandoffRequestReader;
 import dev.cxoneroutes.health.CachedProbe;
 import dev.cxoneroutes.health.ReadinessCheck;
 import dev.cxoneroutes.jms.EmbeddedBroker;
+import dev.cxoneroutes.jms.JmsPool;
 import dev.cxoneroutes.jms.JmsReplyWriter;
 import dev.cxoneroutes.jms.JmsRequests;
 import dev.cxoneroutes.jms.ResultRecorder;
@@ -166,7 +167,8 @@ public class ServiceWiring implements CamelConfiguration {
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
         context.getRegistry().bind("jmsConnectionFactory", connections);
-        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(connections);
+        // Pooled: camel-sjms2 would otherwise open a broker connection per send (see JmsPool).
+        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(JmsPool.around(connections));
     }
 
     /**
