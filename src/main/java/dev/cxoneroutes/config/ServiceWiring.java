@@ -6,7 +6,6 @@ import dev.cxoneroutes.api.AnswerWriter;
 import dev.cxoneroutes.api.FailureAnswer;
 import dev.cxoneroutes.api.IdempotentReplay;
 import dev.cxoneroutes.api.JsonBodies;
-import dev.cxoneroutes.api.KeptAnswers;
 import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.batch.BatchFiles;
 import dev.cxoneroutes.batch.BatchLines;
@@ -119,7 +118,9 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("answerWriter", new AnswerWriter(json));
         registry.bind(
                 "failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
-        registry.bind("idempotentReplay", new IdempotentReplay(keptAnswers(context, settings), Duration.ofMinutes(5)));
+        registry.bind(
+                "idempotentReplay",
+                new IdempotentReplay(StateStoreWiring.answerStore(context, settings), StateStoreWiring.WAIT_FOR_FIRST));
         JsonBodies bodies =
                 new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator());
         registry.bind("jsonBodies", bodies);
@@ -232,17 +233,6 @@ public class ServiceWiring implements CamelConfiguration {
                 "batchLineExecutor",
                 context.getExecutorServiceManager()
                         .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
-    }
-
-    /** The idempotency store, on disk under DATA_DIR/state, closed when the service stops. */
-    private static KeptAnswers keptAnswers(CamelContext context, Settings settings) throws Exception {
-        KeptAnswers answers = KeptAnswers.open(
-                dataDirectory(settings).resolve("state/idempotency.mv.db"),
-                Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
-                settings.number("idempotency.max-entries", 100_000),
-                Clock.systemUTC());
-        context.addService(new CloseOnStop(answers), true, false);
-        return answers;
     }
 
     public static Path dataDirectory(Settings settings) {
