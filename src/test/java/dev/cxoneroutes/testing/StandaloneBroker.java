@@ -15,7 +15,9 @@ import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.server.plugin.ActiveMQServerConnectionPlugin;
 import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.protocol.RemotingConnection;
 import org.awaitility.Awaitility;
 
 /**
@@ -24,6 +26,8 @@ import org.awaitility.Awaitility;
  * classpath and waits until its port accepts; {@link #close()} kills it.
  */
 public final class StandaloneBroker implements AutoCloseable {
+
+    private static final String CONNECTION_ACCEPTED = "connection accepted";
 
     private final int port;
     private final Path directory;
@@ -84,6 +88,14 @@ public final class StandaloneBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Client connections the broker has accepted since it started (each logged by {@link #main}): a
+     * client that connects once per message shows here however fast the broker is.
+     */
+    public long connectionsAccepted() {
+        return log().lines().filter(line -> line.equals(CONNECTION_ACCEPTED)).count();
+    }
+
     private boolean accepts() {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
@@ -128,6 +140,12 @@ public final class StandaloneBroker implements AutoCloseable {
                         .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                         .setAutoCreateQueues(true)
                         .setAutoCreateAddresses(true));
+        config.registerBrokerPlugin(new ActiveMQServerConnectionPlugin() {
+            @Override
+            public void afterCreateConnection(RemotingConnection connection) {
+                System.out.println(CONNECTION_ACCEPTED);
+            }
+        });
         EmbeddedActiveMQ broker = new EmbeddedActiveMQ().setConfiguration(config);
         broker.start();
         System.out.println("Standalone broker listening on tcp://127.0.0.1:" + port);
