@@ -132,7 +132,7 @@ public class ServiceWiring implements CamelConfiguration {
         registry.bind("bridgeRequestReader", new BridgeRequestReader(bodies));
         registry.bind("bridgeMapping", new BridgeMapping(json, cxone));
 
-        ResultEvents events = new ResultEvents(Clock.systemUTC());
+        ResultEvents events = new ResultEvents(Clock.systemUTC(), StateStoreWiring.instanceId(settings));
         registry.bind("resultEvents", events);
         wireJms(context, settings);
         ResultsWiring.bind(

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.testing.CapturedLogs;
 import dev.cxoneroutes.testing.CxoneStub;
+import dev.cxoneroutes.testing.DataFiles;
 import dev.cxoneroutes.testing.RunningService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -132,6 +133,14 @@ class SharedIdempotencyTest {
         assertThat(body(repeat).path("guest_id").asText())
                 .isEqualTo(body(original).path("guest_id").asText());
         assertThat(guestCalls()).isEqualTo(1);
+        // Each instance's audit names it (CONTRACT §9: every event carries "instance").
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(DataFiles.auditLines(first.dataDirectory()))
+                    .anyMatch(line -> line.contains("\"instance\":\"instance-a\""));
+            assertThat(DataFiles.auditLines(second.dataDirectory()))
+                    .anyMatch(line -> line.contains("\"instance\":\"instance-b\""))
+                    .noneMatch(line -> line.contains("instance-a"));
+        });
     }
 
     @Test
