@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.testing.CapturedLogs;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.DataFiles;
+import dev.cxoneroutes.testing.PrometheusText;
 import dev.cxoneroutes.testing.RunningService;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -177,6 +178,14 @@ class SharedIdempotencyTest {
                 .hasValue("true");
         assertThat(guestCalls()).isEqualTo(2);
         assertThat(logs.text()).as("start, outage and recovery logged").doesNotContain(PASSWORD);
+        PrometheusText metrics = new PrometheusText(
+                second.get(second.managementUrl("/observe/metrics")).body());
+        assertThat(metrics.valueOrZero("cxone_state_store_errors_total"))
+                .as("the outage counted")
+                .isPositive();
+        assertThat(metrics.hasFamily("hikaricp_connections_active"))
+                .as("pool metrics")
+                .isTrue();
     }
 
     private EmbeddedPostgres startDatabase() {
