@@ -1,14 +1,12 @@
 package dev.cxoneroutes.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxoneroutes.config.CloseOnStop;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.cxone.CxoneSettings;
 import dev.cxoneroutes.cxone.SecretScrubber;
+import dev.cxoneroutes.state.StateStoreWiring;
 import jakarta.validation.Validation;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -42,21 +40,9 @@ public final class ApiWiring {
                 "failureAnswer", new FailureAnswer(json, new SecretScrubber(cxone.secrets()), cxone.maxBackoff()));
         registry.bind(
                 "idempotentReplay",
-                new IdempotentReplay(keptAnswers(context, settings, dataDirectory), Duration.ofMinutes(5)));
+                new IdempotentReplay(StateStoreWiring.answerStore(context, settings), StateStoreWiring.WAIT_FOR_FIRST));
         registry.bind(
                 "jsonBodies",
                 new JsonBodies(json, Validation.buildDefaultValidatorFactory().getValidator()));
-    }
-
-    /** The idempotency store, on disk under DATA_DIR/state, closed when the service stops. */
-    private static KeptAnswers keptAnswers(CamelContext context, Settings settings, Path dataDirectory)
-            throws Exception {
-        KeptAnswers answers = KeptAnswers.open(
-                dataDirectory.resolve("state/idempotency.mv.db"),
-                Duration.ofHours(settings.number("idempotency.retention-hours", 24)),
-                settings.number("idempotency.max-entries", 100_000),
-                Clock.systemUTC());
-        context.addService(new CloseOnStop(answers), true, false);
-        return answers;
     }
 }

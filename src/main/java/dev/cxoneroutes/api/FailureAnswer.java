@@ -7,11 +7,13 @@ import dev.cxoneroutes.cxone.CxoneBadResponseException;
 import dev.cxoneroutes.cxone.CxoneFailure;
 import dev.cxoneroutes.cxone.FailureKind;
 import dev.cxoneroutes.cxone.SecretScrubber;
+import dev.cxoneroutes.state.StateStoreUnavailableException;
 import java.time.Duration;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.bean.validator.BeanValidationException;
+import org.apache.camel.util.ObjectHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +24,9 @@ import org.slf4j.LoggerFactory;
 public class FailureAnswer implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger(FailureAnswer.class);
+
+    /** A state store outage is usually a failover or a restart: seconds, not minutes. */
+    private static final long STATE_STORE_RETRY_AFTER_SECONDS = 5;
 
     private final ObjectMapper json;
     private final SecretScrubber scrubber;
@@ -53,6 +58,14 @@ public class FailureAnswer implements Processor {
         }
         if (failure instanceof JsonProcessingException) {
             return Problem.of(ProblemCode.MALFORMED_JSON, "The body is not valid JSON.", requestId, List.of());
+        }
+        if (ObjectHelper.getException(StateStoreUnavailableException.class, failure) != null) {
+            exchange.setProperty(ExchangeKeys.RETRY_AFTER_SECONDS, STATE_STORE_RETRY_AFTER_SECONDS);
+            return Problem.of(
+                    ProblemCode.STATE_STORE_UNAVAILABLE,
+                    "The shared state store cannot be reached; nothing was sent to CXone. Try again shortly.",
+                    requestId,
+                    List.of());
         }
         CxoneFailure cxone = CxoneFailure.classify(failure);
         return switch (cxone.kind()) {

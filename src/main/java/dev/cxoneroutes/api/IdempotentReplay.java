@@ -1,5 +1,9 @@
 package dev.cxoneroutes.api;
 
+import dev.cxoneroutes.state.AnswerStore;
+import dev.cxoneroutes.state.MvStoreAnswerStore;
+import dev.cxoneroutes.state.StateStoreUnavailableException;
+import dev.cxoneroutes.state.StoredAnswer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -11,31 +15,39 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.SynchronizationAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes a request with an Idempotency-Key safe to repeat: a repeat within the retention time gets
  * the first answer again, and a repeat that arrives while the first is still running waits for it
  * instead of calling CXone a second time. Only successful answers are kept, so a caller retrying
- * after a 503 gets a real second try. The answers are kept in {@link KeptAnswers}, on disk, so a JMS
- * message redelivered after a restart is answered from there too.
+ * after a 503 gets a real second try. Answers and claims live in an {@link AnswerStore}: on disk for
+ * one instance, or in PostgreSQL shared by several (CONTRACT §9), so a repeat on another instance,
+ * or a JMS message redelivered after a restart, is answered from there too.
+ *
+ * <p>Repeats on the same instance wait on the first one in memory (woken the moment it ends);
+ * repeats on another instance find the key claimed in the store and poll it with a short backoff.
+ * Either way they wait at most {@code maxWaitForFirst}.
  */
 public class IdempotentReplay {
 
-    /** A kept answer: what the first request's caller received. */
-    public record StoredAnswer(int status, String body) {}
+    private static final Logger LOG = LoggerFactory.getLogger(IdempotentReplay.class);
+    private static final long FIRST_POLL_MILLIS = 20;
+    private static final long MAX_POLL_MILLIS = 250;
 
-    private final KeptAnswers answers;
+    private final AnswerStore answers;
     private final ConcurrentMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
     private final Duration maxWaitForFirst;
 
-    public IdempotentReplay(KeptAnswers answers, Duration maxWaitForFirst) {
+    public IdempotentReplay(AnswerStore answers, Duration maxWaitForFirst) {
         this.answers = answers;
         this.maxWaitForFirst = maxWaitForFirst;
     }
 
     /** Answers kept in memory only: for unit tests. */
     public IdempotentReplay(Duration retention, long maxEntries, Duration maxWaitForFirst) {
-        this(KeptAnswers.inMemory(retention, maxEntries, Clock.systemUTC()), maxWaitForFirst);
+        this(MvStoreAnswerStore.inMemory(retention, maxEntries, Clock.systemUTC()), maxWaitForFirst);
     }
 
     /**
@@ -43,6 +55,8 @@ public class IdempotentReplay {
      * {@link ExchangeKeys#OFFERED_IDEMPOTENCY_KEY}, scoped by the exchange's
      * {@link ExchangeKeys#OPERATION}). Sets
      * {@link ExchangeKeys#REPLAYED} with the stored answer as the body when this is a repeat.
+     *
+     * @throws StateStoreUnavailableException when the store cannot be used
      */
     public void claim(Exchange exchange) {
         String operation = exchange.getProperty(ExchangeKeys.OPERATION, String.class);
@@ -52,6 +66,8 @@ public class IdempotentReplay {
         }
         String key = operation + ":" + offered.trim();
         exchange.setProperty(ExchangeKeys.IDEMPOTENCY_KEY, key);
+        long deadline = System.nanoTime() + maxWaitForFirst.toNanos();
+        long pollMillis = FIRST_POLL_MILLIS;
         while (true) {
             Optional<StoredAnswer> stored = answers.find(key);
             if (stored.isPresent()) {
@@ -60,17 +76,39 @@ public class IdempotentReplay {
             }
             CompletableFuture<Void> mine = new CompletableFuture<>();
             CompletableFuture<Void> running = inFlight.putIfAbsent(key, mine);
-            if (running == null) {
+            if (running != null) {
+                awaitFirst(running, deadline);
+                continue;
+            }
+            boolean claimed = false;
+            try {
+                claimed = answers.claim(key);
+            } finally {
+                if (!claimed) {
+                    inFlight.remove(key, mine);
+                    mine.complete(null);
+                }
+            }
+            if (claimed) {
                 exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
                     @Override
                     public void onDone(Exchange done) {
-                        inFlight.remove(key, mine);
-                        mine.complete(null);
+                        try {
+                            answers.release(key);
+                        } catch (RuntimeException e) {
+                            // The claim then lapses on its own (the store's claim lease).
+                            LOG.warn("Could not release the claim on an idempotency key: {}", e.getMessage());
+                        } finally {
+                            inFlight.remove(key, mine);
+                            mine.complete(null);
+                        }
                     }
                 });
                 return;
             }
-            awaitFirst(running);
+            // Another instance runs this key: wait a moment and look again.
+            pause(pollMillis, deadline);
+            pollMillis = Math.min(pollMillis * 2, MAX_POLL_MILLIS);
         }
     }
 
@@ -84,14 +122,22 @@ public class IdempotentReplay {
         return fromBody == null || fromBody.isBlank() ? null : fromBody;
     }
 
-    /** Keeps a successful answer for replays; failures are not kept. */
+    /**
+     * Keeps a successful answer for replays; failures are not kept. A store that cannot be reached
+     * now does not fail the request: CXone has acted, and the caller is better served by its
+     * answer than by a 503 inviting a retry that would act twice.
+     */
     public void remember(Exchange exchange) {
         String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         if (key == null || status / 100 != 2 || exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
             return;
         }
-        answers.put(key, new StoredAnswer(status, exchange.getMessage().getBody(String.class)));
+        try {
+            answers.remember(key, new StoredAnswer(status, exchange.getMessage().getBody(String.class)));
+        } catch (StateStoreUnavailableException e) {
+            LOG.warn("Answered, but the answer could not be kept for replays: {}", e.getMessage());
+        }
     }
 
     private static void replay(Exchange exchange, StoredAnswer answer) {
@@ -100,16 +146,33 @@ public class IdempotentReplay {
         exchange.getMessage().setBody(answer.body());
     }
 
-    private void awaitFirst(CompletableFuture<Void> running) {
+    private static void awaitFirst(CompletableFuture<Void> running, long deadline) {
         try {
-            running.get(maxWaitForFirst.toMillis(), TimeUnit.MILLISECONDS);
+            running.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("A request with the same Idempotency-Key is still running", e);
+            throw stillRunning(e);
         } catch (ExecutionException e) {
             // the first request's outcome is read from the store either way
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while waiting for a duplicate request", e);
         }
+    }
+
+    private static void pause(long millis, long deadline) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw stillRunning(null);
+        }
+        try {
+            Thread.sleep(Math.min(millis, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while waiting for a duplicate request", e);
+        }
+    }
+
+    private static IllegalStateException stillRunning(Throwable cause) {
+        return new IllegalStateException("A request with the same Idempotency-Key is still running", cause);
     }
 }

@@ -19,6 +19,8 @@ public enum ProblemCode {
     CXONE_BAD_RESPONSE(502, "CXone answered unreadably"),
     CXONE_UNAVAILABLE(503, "CXone unavailable"),
     CXONE_TIMEOUT(504, "CXone timed out"),
+    /** The shared state store (STATE_STORE_URL) cannot be reached; nothing was sent to CXone. */
+    STATE_STORE_UNAVAILABLE(503, "State store unavailable"),
     INTERNAL_ERROR(500, "Internal error"),
     /**
      * A drop-file line that was being sent to CXone when the service stopped: CXone may or may not

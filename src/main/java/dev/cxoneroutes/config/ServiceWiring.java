@@ -16,6 +16,7 @@ import dev.cxoneroutes.metrics.MetricsWiring;
 import dev.cxoneroutes.metrics.ServiceMetrics;
 import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.results.ResultsWiring;
+import dev.cxoneroutes.state.StateStoreWiring;
 import dev.cxoneroutes.webhooks.WebhookSettings;
 import dev.cxoneroutes.webhooks.WebhookWiring;
 import io.vertx.core.VertxOptions;
@@ -55,7 +56,7 @@ public class ServiceWiring implements CamelConfiguration {
         HandoffWiring.bind(context, cxone, json);
         BridgeWiring.bind(context, cxone, json);
 
-        ResultEvents events = ResultsWiring.bind(context, metrics);
+        ResultEvents events = ResultsWiring.bind(context, metrics, StateStoreWiring.instanceId(settings));
         AuditWiring.bind(context, settings, dataDirectory);
         WebhookWiring.bind(context, dataDirectory, webhooks, metrics);
         JmsWiring.bind(context, settings, dataDirectory, json, events);

@@ -53,6 +53,7 @@ public final class JmsWiring {
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
         context.getRegistry().bind("jmsConnectionFactory", connections);
-        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(connections);
+        // Pooled: camel-sjms2 would otherwise open a broker connection per send (see JmsPool).
+        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(JmsPool.around(connections));
     }
 }

@@ -23,9 +23,10 @@ import java.util.Objects;
  * @param file the input file's name, without its folder
  * @param lines lines that got a result (blank and comment lines are not counted)
  * @param durationMs from the first line read to the last result written
+ * @param instance the INSTANCE_ID of the service that worked the file (CONTRACT §9); left out when null
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
-@JsonPropertyOrder({"timestamp", "event_type", "file", "lines", "succeeded", "failed", "duration_ms"})
+@JsonPropertyOrder({"timestamp", "event_type", "file", "lines", "succeeded", "failed", "duration_ms", "instance"})
 public record BatchCompletedEvent(
         @JsonSerialize(using = EventTimestamps.Serializer.class)
                 @JsonDeserialize(using = EventTimestamps.Deserializer.class)
@@ -34,8 +35,15 @@ public record BatchCompletedEvent(
         long lines,
         long succeeded,
         long failed,
-        @JsonProperty("duration_ms") long durationMs)
+        @JsonProperty("duration_ms") long durationMs,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String instance)
         implements FanOutEvent {
+
+    /** An event that names no instance (tests, tools). */
+    public BatchCompletedEvent(
+            Instant timestamp, String file, long lines, long succeeded, long failed, long durationMs) {
+        this(timestamp, file, lines, succeeded, failed, durationMs, null);
+    }
 
     public static final String EVENT_TYPE = "batch_completed";
 

@@ -32,6 +32,7 @@ import java.util.Objects;
  * @param attempts attempts sent to CXone, the first included; 0 when the request was refused before that
  * @param errorCode the problem code ({@code CXONE_UNAVAILABLE}, …); null on success
  * @param errorMessage the problem's detail, as safe to show as the caller's answer; null on success
+ * @param instance the INSTANCE_ID of the service that answered (CONTRACT §9); left out when null
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
@@ -46,7 +47,8 @@ import java.util.Objects;
     "latency_ms",
     "attempts",
     "error_code",
-    "error_message"
+    "error_message",
+    "instance"
 })
 public record ResultEvent(
         @JsonSerialize(using = EventTimestamps.Serializer.class)
@@ -62,8 +64,39 @@ public record ResultEvent(
         @JsonProperty("latency_ms") double latencyMs,
         int attempts,
         @JsonProperty("error_code") String errorCode,
-        @JsonProperty("error_message") String errorMessage)
+        @JsonProperty("error_message") String errorMessage,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String instance)
         implements FanOutEvent {
+
+    /** An event that names no instance (tests, tools). */
+    public ResultEvent(
+            Instant timestamp,
+            EventType eventType,
+            Source source,
+            String requestId,
+            String callId,
+            String guestId,
+            boolean success,
+            int statusCode,
+            double latencyMs,
+            int attempts,
+            String errorCode,
+            String errorMessage) {
+        this(
+                timestamp,
+                eventType,
+                source,
+                requestId,
+                callId,
+                guestId,
+                success,
+                statusCode,
+                latencyMs,
+                attempts,
+                errorCode,
+                errorMessage,
+                null);
+    }
 
     public ResultEvent {
         Objects.requireNonNull(timestamp, "timestamp");

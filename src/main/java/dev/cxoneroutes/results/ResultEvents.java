@@ -41,9 +41,16 @@ public class ResultEvents {
     private static final String REDACTED = "[redacted]";
 
     private final Clock clock;
+    private final String instance;
 
     public ResultEvents(Clock clock) {
+        this(clock, null);
+    }
+
+    /** @param instance INSTANCE_ID, written into every event (CONTRACT §9) */
+    public ResultEvents(Clock clock, String instance) {
         this.clock = clock;
+        this.instance = instance;
     }
 
     /**
@@ -88,12 +95,13 @@ public class ResultEvents {
                 exchange.getProperty(CxoneCallState.LATENCY_MS, 0.0, Double.class),
                 exchange.getProperty(CxoneCallState.ATTEMPTS, 0, Integer.class),
                 errorCode,
-                errorCode == null ? null : errorMessage);
+                errorCode == null ? null : errorMessage,
+                instance);
     }
 
     /** The event that closes a drop file. */
     public BatchCompletedEvent batchCompleted(String file, long lines, long succeeded, long failed, Duration duration) {
-        return new BatchCompletedEvent(clock.instant(), file, lines, succeeded, failed, duration.toMillis());
+        return new BatchCompletedEvent(clock.instant(), file, lines, succeeded, failed, duration.toMillis(), instance);
     }
 
     /**

@@ -14,9 +14,9 @@ public final class ResultsWiring {
     private ResultsWiring() {}
 
     /** Binds them and returns the one {@link ResultEvents} every flow makes its events with. */
-    public static ResultEvents bind(CamelContext context, ServiceMetrics metrics) {
+    public static ResultEvents bind(CamelContext context, ServiceMetrics metrics, String instanceId) {
         Registry registry = context.getRegistry();
-        ResultEvents events = new ResultEvents(Clock.systemUTC());
+        ResultEvents events = new ResultEvents(Clock.systemUTC(), instanceId);
         registry.bind("resultEvents", events);
         registry.bind("resultPublication", new ResultPublication(events));
         registry.bind("requestLog", new RequestLog());

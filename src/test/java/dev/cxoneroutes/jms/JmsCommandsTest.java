@@ -18,6 +18,7 @@ import jakarta.jms.Message;
 import jakarta.jms.TemporaryQueue;
 import jakarta.jms.TextMessage;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.builder.AdviceWith;
@@ -55,7 +56,7 @@ class JmsCommandsTest {
     @BeforeAll
     void start() throws Exception {
         cxone = new CxoneStub();
-        service = RunningService.start(cxone.liveSettings());
+        service = RunningService.start(settings());
         // Forces one rollback after the result was recorded, for the message whose requestId says so:
         // the broker then redelivers a message that was already handled.
         AdviceWith.adviceWith(
@@ -69,6 +70,11 @@ class JmsCommandsTest {
                 }));
         connections = new ActiveMQConnectionFactory(service.jmsUrl());
         jms = connections.createContext(JMSContext.AUTO_ACKNOWLEDGE);
+    }
+
+    /** The service's settings; a subclass runs every test here on another state store. */
+    Map<String, String> settings() {
+        return cxone.liveSettings();
     }
 
     @AfterAll

@@ -146,6 +146,17 @@ class ResultEventTest {
                 .hasMessageContaining("source");
     }
 
+    @Test
+    void names_the_instance_last_when_it_has_one() {
+        ResultEvents events =
+                new ResultEvents(java.time.Clock.fixed(LAST_MILLI_OF_THE_DAY, java.time.ZoneOffset.UTC), "node-a");
+
+        assertThat(events.batchCompleted("calls.jsonl", 2, 2, 0, java.time.Duration.ofMillis(5))
+                        .toJson())
+                .endsWith(",\"duration_ms\":5,\"instance\":\"node-a\"}");
+        assertThat(event(LAST_MILLI_OF_THE_DAY).toJson()).doesNotContain("instance");
+    }
+
     static ResultEvent event(Instant at) {
         return SampleEvents.bridgeSuccess(at);
     }

@@ -1,6 +1,5 @@
-package dev.cxoneroutes.api;
+package dev.cxoneroutes.state;
 
-import dev.cxoneroutes.api.IdempotentReplay.StoredAnswer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,12 +7,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
 /**
- * The answers {@link IdempotentReplay} replays, kept for the retention time and at most
- * {@code maxEntries} of them (oldest dropped first), in an embedded key/value store.
+ * The default {@link AnswerStore}, for one instance: answers kept for the retention time and at most
+ * {@code maxEntries} of them (oldest dropped first), in an embedded key/value store under
+ * {@code DATA_DIR/state}. Claims are held in memory: only this process uses the file (MVStore locks
+ * it), and a claim must not outlive its process anyway.
  *
  * <p>Why on disk: a JMS message whose answer was recorded but whose acknowledgement was lost (kill -9
  * between the two) is delivered again after a restart, and must be answered from here instead of
@@ -24,12 +27,12 @@ import org.h2.mvstore.MVStore;
  * replay, and the file-based one rewrites or grows its whole file; a SQL database would bring a
  * schema and a connection pool for two maps.
  *
- * <p>Durability: every {@link #put} commits, i.e. is written to the file before it returns, so it
+ * <p>Durability: every {@link #remember} commits, i.e. is written to the file before it returns, so it
  * survives the process being killed. It is not fsynced (that would cost a disk flush per request):
  * an operating system crash can lose the last second or so of answers, as MVStore's background
  * writer syncs them.
  */
-public final class KeptAnswers implements AutoCloseable {
+public final class MvStoreAnswerStore implements AnswerStore {
 
     private static final String SEPARATOR = "\n";
 
@@ -42,9 +45,10 @@ public final class KeptAnswers implements AutoCloseable {
     private final Duration retention;
     private final long maxEntries;
     private final Clock clock;
+    private final Set<String> claims = ConcurrentHashMap.newKeySet();
     private long nextSequence; // guarded by this
 
-    private KeptAnswers(MVStore store, Duration retention, long maxEntries, Clock clock) {
+    private MvStoreAnswerStore(MVStore store, Duration retention, long maxEntries, Clock clock) {
         this.store = store;
         this.answers = store.openMap("answers");
         this.arrivalOrder = store.openMap("arrival-order");
@@ -56,18 +60,34 @@ public final class KeptAnswers implements AutoCloseable {
     }
 
     /** Opens (creating it if needed) the store file; a second process cannot open it at the same time. */
-    public static KeptAnswers open(Path file, Duration retention, long maxEntries, Clock clock) throws IOException {
+    public static MvStoreAnswerStore open(Path file, Duration retention, long maxEntries, Clock clock)
+            throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         MVStore store = new MVStore.Builder().fileName(file.toString()).open();
-        return new KeptAnswers(store, retention, maxEntries, clock);
+        return new MvStoreAnswerStore(store, retention, maxEntries, clock);
     }
 
     /** A store that lives as long as the JVM: for unit tests. */
-    public static KeptAnswers inMemory(Duration retention, long maxEntries, Clock clock) {
-        return new KeptAnswers(new MVStore.Builder().open(), retention, maxEntries, clock);
+    public static MvStoreAnswerStore inMemory(Duration retention, long maxEntries, Clock clock) {
+        return new MvStoreAnswerStore(new MVStore.Builder().open(), retention, maxEntries, clock);
     }
 
-    /** The answer kept under the key, unless it has expired. */
+    @Override
+    public boolean claim(String key) {
+        return find(key).isEmpty() && claims.add(key);
+    }
+
+    @Override
+    public void release(String key) {
+        claims.remove(key);
+    }
+
+    @Override
+    public boolean reachable() {
+        return !store.isClosed();
+    }
+
+    @Override
     public Optional<StoredAnswer> find(String key) {
         String value = answers.get(key);
         if (value == null) {
@@ -80,8 +100,14 @@ public final class KeptAnswers implements AutoCloseable {
         return Optional.of(new StoredAnswer(Integer.parseInt(parts[2]), parts[3]));
     }
 
-    /** Keeps the answer and writes it to the file before returning. */
-    public synchronized void put(String key, StoredAnswer answer) {
+    /** Keeps the answer, writing it to the file before returning. */
+    @Override
+    public void remember(String key, StoredAnswer answer) {
+        put(key, answer);
+        claims.remove(key);
+    }
+
+    private synchronized void put(String key, StoredAnswer answer) {
         long sequence = nextSequence++;
         answers.put(
                 key, sequence + SEPARATOR + clock.millis() + SEPARATOR + answer.status() + SEPARATOR + answer.body());

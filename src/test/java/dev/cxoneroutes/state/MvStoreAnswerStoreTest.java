@@ -1,0 +1,61 @@
+package dev.cxoneroutes.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The embedded store, for one instance: the contract, and on top answers survive a restart and stay
+ * bounded.
+ */
+class MvStoreAnswerStoreTest extends AnswerStoreContract {
+
+    @Override
+    AnswerStore openEmptyStore() {
+        return MvStoreAnswerStore.inMemory(RETENTION, 100, clock);
+    }
+
+    @Test
+    void an_answer_survives_closing_and_reopening_the_store() throws Exception {
+        Path file = Files.createTempDirectory("kept-answers").resolve("state/idempotency.mv.db");
+        try (MvStoreAnswerStore answers = MvStoreAnswerStore.open(file, Duration.ofHours(24), 100, clock)) {
+            answers.remember("bridge:crm-1", new StoredAnswer(200, "{\"status\":\"success\"}"));
+        }
+
+        try (MvStoreAnswerStore reopened = MvStoreAnswerStore.open(file, Duration.ofHours(24), 100, clock)) {
+            assertThat(reopened.find("bridge:crm-1")).contains(new StoredAnswer(200, "{\"status\":\"success\"}"));
+            assertThat(reopened.find("bridge:crm-2")).isEmpty();
+        }
+    }
+
+    @Test
+    void forgets_an_answer_after_the_retention() {
+        MvStoreAnswerStore answers = MvStoreAnswerStore.inMemory(Duration.ofHours(24), 100, clock);
+        answers.remember("k", new StoredAnswer(200, "{}"));
+
+        clock.advance(Duration.ofHours(23));
+        assertThat(answers.find("k")).isPresent();
+        clock.advance(Duration.ofHours(2));
+        assertThat(answers.find("k")).isEmpty();
+        answers.remember("other", new StoredAnswer(200, "{}"));
+        assertThat(answers.size())
+                .as("the expired answer is dropped by the next put")
+                .isEqualTo(1);
+    }
+
+    @Test
+    void keeps_at_most_max_entries_dropping_the_oldest() {
+        MvStoreAnswerStore answers = MvStoreAnswerStore.inMemory(Duration.ofHours(24), 3, clock);
+        for (int i = 1; i <= 5; i++) {
+            answers.remember("k" + i, new StoredAnswer(200, "{\"n\":" + i + "}"));
+        }
+
+        assertThat(answers.size()).isEqualTo(3);
+        assertThat(answers.find("k1")).isEmpty();
+        assertThat(answers.find("k2")).isEmpty();
+        assertThat(answers.find("k5")).contains(new StoredAnswer(200, "{\"n\":5}"));
+    }
+}
