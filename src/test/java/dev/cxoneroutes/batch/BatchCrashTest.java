@@ -7,9 +7,9 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.cxoneroutes.Application;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -132,13 +132,7 @@ class BatchCrashTest {
     }
 
     private Process startService(String name) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Application.class.getName());
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new HashMap<>();
         env.put("CXONE_BASE_URL", cxone.baseUrl());
         env.put("CXONE_CLIENT_ID", "test-client");
         env.put("CXONE_CLIENT_SECRET", CxoneStub.CLIENT_SECRET);
@@ -148,9 +142,7 @@ class BatchCrashTest {
         env.put("MANAGEMENT_PORT", String.valueOf(RunningService.freePort()));
         env.put("JMS_EMBEDDED_PORT", String.valueOf(RunningService.freePort()));
         env.put("BATCH_CONCURRENCY", String.valueOf(CONCURRENCY));
-        Path log = Path.of("target", "batch-crash-" + name + ".log");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        return builder.start();
+        return ServiceProcess.start(env, Path.of("target", "batch-crash-" + name + ".log"));
     }
 
     private List<ServeEvent> bridgeRequests() {

@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cxoneroutes.Application;
 import dev.cxoneroutes.testing.CtiReceiver;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.DataFiles;
 import dev.cxoneroutes.testing.RunningService;
+import dev.cxoneroutes.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -162,13 +162,7 @@ class AnsweredRequestsSurviveKillTest {
     private Process startService(String name) throws IOException {
         httpPort = RunningService.freePort();
         managementPort = RunningService.freePort();
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Application.class.getName());
-        Map<String, String> env = builder.environment();
+        Map<String, String> env = new java.util.HashMap<>();
         env.put("CXONE_BASE_URL", cxone.baseUrl());
         env.put("CXONE_CLIENT_ID", "test-client");
         env.put("CXONE_CLIENT_SECRET", CxoneStub.CLIENT_SECRET);
@@ -183,8 +177,7 @@ class AnsweredRequestsSurviveKillTest {
         env.put("MANAGEMENT_PORT", String.valueOf(managementPort));
         env.put("JMS_EMBEDDED_PORT", String.valueOf(RunningService.freePort()));
         Path log = Path.of("target", "answered-kill-" + name + ".log");
-        builder.redirectErrorStream(true).redirectOutput(log.toFile());
-        Process started = builder.start();
+        Process started = ServiceProcess.start(env, log);
         await().atMost(Duration.ofSeconds(120))
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
