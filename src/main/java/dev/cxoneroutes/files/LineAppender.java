@@ -61,18 +61,19 @@ public final class LineAppender implements Closeable {
     private final FileOutputStream out;
     private final ReentrantLock writer = new ReentrantLock();
     private final Queue<PendingLine> queued = new ConcurrentLinkedQueue<>();
-    private final long syncIntervalNanos;
+    /** With a sync interval: the syncs, made off the writers' threads; null: every append syncs. */
+    private final PeriodicSync periodicSync;
+
     private boolean mayEndMidLine; // guarded by writer
     private boolean closed; // guarded by writer
-    private long lastSyncNanos; // guarded by writer
-    private boolean unsynced; // guarded by writer
 
-    private LineAppender(Path file, FileOutputStream out, Duration syncInterval) {
+    private LineAppender(Path file, FileOutputStream out, Duration syncInterval) throws IOException {
         this.file = file;
         this.out = out;
-        this.syncIntervalNanos = syncInterval.toNanos();
+        this.periodicSync = syncInterval.isZero()
+                ? null
+                : new PeriodicSync(file.getFileName().toString(), out.getFD(), syncInterval);
         this.mayEndMidLine = true;
-        this.lastSyncNanos = System.nanoTime();
     }
 
     /** Opens (creating it and its folders if needed) the file for appending; existing lines are kept. */
@@ -154,11 +155,10 @@ public final class LineAppender implements Closeable {
                 mayEndMidLine = false;
             }
             out.write(all);
-            unsynced = true;
-            if (System.nanoTime() - lastSyncNanos >= syncIntervalNanos) {
+            if (periodicSync == null) {
                 out.getFD().sync();
-                lastSyncNanos = System.nanoTime();
-                unsynced = false;
+            } else {
+                periodicSync.written();
             }
         } catch (IOException e) {
             mayEndMidLine = true;
@@ -195,8 +195,8 @@ public final class LineAppender implements Closeable {
         try {
             if (!closed) {
                 closed = true;
-                if (unsynced) {
-                    out.getFD().sync();
+                if (periodicSync != null) {
+                    periodicSync.close();
                 }
                 out.close();
             }
