@@ -6,7 +6,6 @@ import dev.cxoneroutes.cxone.CxoneSettings;
 import dev.cxoneroutes.cxone.SecretScrubber;
 import dev.cxoneroutes.state.StateStoreWiring;
 import jakarta.validation.Validation;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.camel.CamelContext;
@@ -26,12 +25,7 @@ public final class ApiWiring {
     }
 
     public static void bind(
-            CamelContext context,
-            Settings settings,
-            CxoneSettings cxone,
-            ObjectMapper json,
-            List<String> apiKeys,
-            Path dataDirectory)
+            CamelContext context, Settings settings, CxoneSettings cxone, ObjectMapper json, List<String> apiKeys)
             throws Exception {
         Registry registry = context.getRegistry();
         registry.bind("requestGuard", new RequestGuard(apiKeys));

@@ -51,7 +51,7 @@ public class ServiceWiring implements CamelConfiguration {
 
         ServiceMetrics metrics = MetricsWiring.bind(context);
         TokenProvider tokens = CxoneWiring.bind(context, settings, cxone, json, metrics);
-        ApiWiring.bind(context, settings, cxone, json, apiKeys, dataDirectory);
+        ApiWiring.bind(context, settings, cxone, json, apiKeys);
         // Both read requests with the API's JSON bodies.
         HandoffWiring.bind(context, cxone, json);
         BridgeWiring.bind(context, cxone, json);
