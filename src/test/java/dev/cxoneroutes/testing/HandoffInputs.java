@@ -160,13 +160,7 @@ public final class HandoffInputs {
                         "caller an object",
                         "language malformed",
                         "language a list"));
-        String field =
-                switch (broken.split(" ")[0]) {
-                    case "dtmf" -> "dtmf_sequence";
-                    case "history" -> "voice_history";
-                    case "caller" -> "caller_id";
-                    default -> "language_preference";
-                };
+        String field = fieldBrokenBy(broken);
         switch (broken) {
             case "dtmf missing" -> body.remove("dtmf_sequence");
             case "dtmf empty" -> body.put("dtmf_sequence", "");
@@ -187,6 +181,16 @@ public final class HandoffInputs {
         return new Invalid(body.toString(), null, field, broken);
     }
 
+    /** The field a case name like {@code "dtmf too long"} breaks, as the service names it. */
+    private static String fieldBrokenBy(String broken) {
+        return switch (broken.split(" ")[0]) {
+            case "dtmf" -> "dtmf_sequence";
+            case "history" -> "voice_history";
+            case "caller" -> "caller_id";
+            default -> "language_preference";
+        };
+    }
+
     /** A form handoff with one field broken (a form has no types: only values and absence). */
     public static Invalid invalidForm(Random random) {
         Map<String, String> form = valid(random).form();
@@ -204,13 +208,7 @@ public final class HandoffInputs {
                         "caller blank",
                         "caller too long",
                         "language malformed"));
-        String field =
-                switch (broken.split(" ")[0]) {
-                    case "dtmf" -> "dtmf_sequence";
-                    case "history" -> "voice_history";
-                    case "caller" -> "caller_id";
-                    default -> "language_preference";
-                };
+        String field = fieldBrokenBy(broken);
         switch (broken) {
             case "dtmf missing" -> form.remove("dtmf_sequence");
             case "dtmf too long" -> form.put("dtmf_sequence", stringOf(random, DTMF, 65, 80));
