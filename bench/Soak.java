@@ -72,6 +72,7 @@ public class Soak {
     static final Pattern FILE = Pattern.compile("\"file\"\\s*:\\s*\"([^\"]*)\"");
     static final Pattern SOURCE = Pattern.compile("\"source\"\\s*:\\s*\"([^\"]*)\"");
     static final Pattern STATUS_CODE = Pattern.compile("\"status_code\"\\s*:\\s*(\\d+)");
+    static final Pattern SUCCESS = Pattern.compile("\"success\"\\s*:\\s*(true|false)");
     static final Pattern LINE = Pattern.compile("\"line\"\\s*:\\s*(\\d+)");
     static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+\\d+K,\\s+used\\s+(\\d+)K");
 
@@ -229,7 +230,9 @@ public class Soak {
         report.put("webhooks", webhooks);
         report.put("resources", resourceFigures());
         report.put("stub", bench.stubStats(stub));
-        report.put("metrics", metrics());
+        Map<String, Object> metrics = metrics();
+        report.put("metrics", metrics);
+        report.put("metrics_vs_audit", metricsCheck(metrics));
         report.put("loadavg_at_end", Bench.loadavg());
         bench.stop(service.process(), 20);
         bench.stop(stubProcess, 5);
@@ -970,6 +973,39 @@ public class Soak {
         return m;
     }
 
+    /**
+     * The request counters (recorded off the answer's path) against the audit, per operation, source
+     * and outcome: once the load is over they must agree exactly.
+     */
+    Map<String, Object> metricsCheck(Map<String, Object> metrics) {
+        Map<String, Long> fromAudit = new java.util.TreeMap<>();
+        for (String line : auditLines()) {
+            String type = find(EVENT_TYPE, line);
+            if (type == null || type.equals("batch_completed")) {
+                continue;
+            }
+            String operation = type.replace("_attempt", "");
+            String outcome = "true".equals(find(SUCCESS, line)) ? "success" : "error";
+            fromAudit.merge("cxone_" + operation + "_requests_total{outcome=\"" + outcome + "\",source=\""
+                    + find(SOURCE, line) + "\"}", 1L, Long::sum);
+        }
+        List<String> differences = new ArrayList<>();
+        Set<String> names = new java.util.TreeSet<>(fromAudit.keySet());
+        metrics.keySet().stream().filter(k -> k.contains("_requests_total")).forEach(names::add);
+        for (String name : names) {
+            long audited = fromAudit.getOrDefault(name, 0L);
+            long counted = metrics.get(name) instanceof Number n ? n.longValue() : 0;
+            if (audited != counted) {
+                differences.add(name + " audit " + audited + ", metric " + counted);
+            }
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("series_compared", names.size());
+        m.put("differences", differences.size());
+        m.put("examples", differences.stream().limit(5).toList());
+        return m;
+    }
+
     // ------------------------------------------------------------------------------------------
     // Verdicts and the table
 
@@ -994,6 +1030,7 @@ public class Soak {
         v.put("webhooks: none duplicated", sum(hooks, "ids_with_several_2xx", "events_delivered_under_several_ids"));
         v.put("webhooks: signed, same body per id", sum(hooks, "bad_signatures", "ids_whose_body_changed"));
         v.put("webhooks: nothing dead-lettered", zero(hooks, "dead_lettered"));
+        v.put("metrics: request counters = audit", zero((Map<String, Object>) report.get("metrics_vs_audit"), "differences"));
         for (String field : List.of("heap_after_gc_mib", "threads", "fds")) {
             Map<String, Object> f = (Map<String, Object>) res.get(field);
             Object flat = f.get("flat");
