@@ -234,6 +234,7 @@ public class Soak {
         report.put("metrics_vs_audit", metricsCheck(metrics));
         report.put("loadavg_at_end", Bench.loadavg());
         bench.stop(service.process(), 20);
+        Bench.dropBulkyState(serviceDir); // the broker journal and state store: 100+ MB, nothing to read
         bench.stop(stubProcess, 5);
         receiver.stop();
 

@@ -7,7 +7,7 @@
 # mvn verify or CI.
 #
 #   mvn -B -q package -DskipTests
-#   bench/soak.sh                 # 10 minutes of load, then the drain: about 15 minutes
+#   bench/soak.sh                 # 10 minutes of load, then the drain: about 12 minutes
 #   bench/soak.sh --minutes 3     # a shorter run
 #
 # Every option: bench/README.md. Needs only the JDK (java, javac, jcmd) and the built jar, which
