@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,7 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * exchange when the delay is over (HttpServer lets another thread finish an exchange), so a 20 ms
  * delay at any concurrency costs the stub nothing but a timer.
  *
- * <p>Run: {@code java bench/CxoneStubServer.java <port> <delay-millis> [<webhook-port>]}.
+ * <p>Run: {@code java bench/CxoneStubServer.java <port> <delay-millis> [<webhook-port> [<429-percent>
+ * <5xx-percent>]]} (webhook port 0: no receiver). With fault percentages (the soak, bench/soak.sh),
+ * that share of guest and bridge calls is answered 429 (half of them with {@code Retry-After: 1}) or
+ * 500/502/503 instead; the token endpoint never fails.
  * GET /count prints the number of bridge requests served; GET /stats prints all counters as JSON;
  * GET /control?delay=N sets the answer delay to N ms from then on.
  */
@@ -37,6 +41,10 @@ public class CxoneStubServer {
     private final AtomicLong guests = new AtomicLong();
     private final AtomicLong bridges = new AtomicLong();
     private final AtomicLong webhooks = new AtomicLong();
+    private final AtomicLong throttled = new AtomicLong();
+    private final AtomicLong serverErrors = new AtomicLong();
+    private volatile int throttlePercent;
+    private volatile int serverErrorPercent;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "stub-delay");
         thread.setDaemon(true);
@@ -44,8 +52,12 @@ public class CxoneStubServer {
     });
 
     public static void main(String[] args) throws IOException {
-        new CxoneStubServer().start(
-                Integer.parseInt(args[0]), Long.parseLong(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 0);
+        CxoneStubServer stub = new CxoneStubServer();
+        if (args.length > 4) {
+            stub.throttlePercent = Integer.parseInt(args[3]);
+            stub.serverErrorPercent = Integer.parseInt(args[4]);
+        }
+        stub.start(Integer.parseInt(args[0]), Long.parseLong(args[1]), args.length > 2 ? Integer.parseInt(args[2]) : 0);
     }
 
     private void start(int port, long initialDelayMillis, int webhookPort) throws IOException {
@@ -85,6 +97,9 @@ public class CxoneStubServer {
 
     private void delayed(HttpExchange exchange, int status, byte[] body, AtomicLong counter) throws IOException {
         exchange.getRequestBody().readAllBytes();
+        if (injectFault(exchange)) {
+            return;
+        }
         long delay = delayMillis.get();
         if (delay <= 0) {
             counter.incrementAndGet();
@@ -104,9 +119,30 @@ public class CxoneStubServer {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** Answers a share of calls with a 429 or a 5xx instead (the soak's bad CXone day). */
+    private boolean injectFault(HttpExchange exchange) throws IOException {
+        int roll = ThreadLocalRandom.current().nextInt(100);
+        if (roll < throttlePercent) {
+            throttled.incrementAndGet();
+            if (ThreadLocalRandom.current().nextBoolean()) {
+                exchange.getResponseHeaders().set("Retry-After", "1");
+            }
+            answer(exchange, 429, bytes("{\"error\":\"rate limited\"}"));
+            return true;
+        }
+        if (roll < throttlePercent + serverErrorPercent) {
+            serverErrors.incrementAndGet();
+            int[] statuses = {500, 502, 503};
+            answer(exchange, statuses[ThreadLocalRandom.current().nextInt(statuses.length)], bytes("{\"error\":\"bad day\"}"));
+            return true;
+        }
+        return false;
+    }
+
     private String stats() {
         return "{\"delay_ms\":" + delayMillis.get() + ",\"tokens\":" + tokens.get() + ",\"guests\":" + guests.get()
-                + ",\"bridges\":" + bridges.get() + ",\"webhooks\":" + webhooks.get() + "}";
+                + ",\"bridges\":" + bridges.get() + ",\"webhooks\":" + webhooks.get() + ",\"throttled\":" + throttled.get()
+                + ",\"server_errors\":" + serverErrors.get() + "}";
     }
 
     private static void answer(HttpExchange exchange, int status, byte[] body) throws IOException {
