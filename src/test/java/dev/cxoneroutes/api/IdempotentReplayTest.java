@@ -1,7 +1,11 @@
 package dev.cxoneroutes.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cxoneroutes.state.AnswerStore;
+import dev.cxoneroutes.state.MvStoreAnswerStore;
+import java.time.Clock;
 import java.time.Duration;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
@@ -57,6 +61,66 @@ class IdempotentReplayTest {
 
         assertThat(handoff.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
                 .isFalse();
+    }
+
+    @Test
+    void a_redelivery_finding_the_claim_of_its_own_dead_delivery_is_answered_outcome_unknown_at_once() {
+        // Two instances sharing one store; the first dies holding the claim (its exchange never ends).
+        AnswerStore shared = MvStoreAnswerStore.inMemory(Duration.ofHours(1), 100, Clock.systemUTC());
+        new IdempotentReplay(shared, Duration.ofSeconds(5)).claim(delivery("crm-9", "jms-message:ID:m-1", false));
+        IdempotentReplay survivor = new IdempotentReplay(shared, Duration.ofMillis(200));
+
+        assertThatThrownBy(() -> survivor.claim(delivery("crm-9", "jms-message:ID:m-1", true)))
+                .isInstanceOfSatisfying(RequestRejectedException.class, rejected -> assertThat(rejected.code())
+                        .isEqualTo(ProblemCode.OUTCOME_UNKNOWN));
+        assertThatThrownBy(() -> survivor.claim(delivery("crm-9", "jms-message:ID:m-2", true)))
+                .as("another message with the same requestId waits for the claim's holder")
+                .isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> survivor.claim(delivery("crm-9", "jms-message:ID:m-1", false)))
+                .as("not marked redelivered: waits")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void keeps_an_outcome_unknown_answer_and_replays_it_with_its_code_but_keeps_no_other_failure() {
+        Exchange unknown = delivery("crm-10", "jms-message:ID:m-1", true);
+        replay.claim(unknown);
+        fail(unknown, 500, "OUTCOME_UNKNOWN");
+        Exchange unavailable = delivery("crm-11", "jms-message:ID:m-2", false);
+        replay.claim(unavailable);
+        fail(unavailable, 503, "CXONE_UNAVAILABLE");
+
+        Exchange repeat = exchange(null, "crm-10");
+        replay.claim(repeat);
+        Exchange retry = exchange(null, "crm-11");
+        replay.claim(retry);
+
+        assertThat(repeat.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .isTrue();
+        assertThat(repeat.getProperty(ExchangeKeys.STATUS)).isEqualTo(500);
+        assertThat(repeat.getProperty(ExchangeKeys.ERROR_CODE)).isEqualTo("OUTCOME_UNKNOWN");
+        assertThat(repeat.getProperty(ExchangeKeys.ERROR_MESSAGE)).isEqualTo("unknown");
+        assertThat(retry.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .as("a retry after a 503 deserves a real second try")
+                .isFalse();
+    }
+
+    /** The failure path's end: the problem document as text, then remember. */
+    private void fail(Exchange exchange, int status, String code) {
+        exchange.setProperty(ExchangeKeys.STATUS, status);
+        exchange.setProperty(ExchangeKeys.ERROR_CODE, code);
+        exchange.getMessage().setBody("{\"status\":" + status + ",\"detail\":\"unknown\",\"code\":\"" + code + "\"}");
+        replay.remember(exchange);
+        // The exchange ends, as the route's unit of work would end it: its claim is released.
+        exchange.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(exchange));
+    }
+
+    /** A JMS delivery of a command with this requestId, as JmsRequests tags it. */
+    private Exchange delivery(String requestId, String messageId, boolean redelivered) {
+        Exchange exchange = exchange(null, requestId);
+        exchange.setProperty(ExchangeKeys.CLAIM_HOLDER, messageId);
+        exchange.setProperty(ExchangeKeys.REDELIVERED, redelivered);
+        return exchange;
     }
 
     /** A first request that claims, completes with 200 and is remembered. */
