@@ -262,6 +262,9 @@ class TwoServiceJvmsTest {
         assertThat(load.refused())
                 .as("requests refused while the database was down")
                 .isPositive();
+        assertThat(instances.both())
+                .as("the outage logged without the database password")
+                .allSatisfy(instance -> assertThat(instance.logText()).doesNotContain(TwoInstances.DATABASE_PASSWORD));
         // Answers kept before the outage are still replayed after it.
         String before = answers.get(0).key();
         HttpResponse<String> replay = handoff(instances.second(), before);
