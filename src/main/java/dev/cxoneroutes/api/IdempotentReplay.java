@@ -45,6 +45,8 @@ public class IdempotentReplay {
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentReplay.class);
     private static final long FIRST_POLL_MILLIS = 20;
     private static final long MAX_POLL_MILLIS = 250;
+    /** Set on an exchange whose failure answer {@link #remember} keeps like a success. */
+    private static final String KEEP_FAILURE = "cxrKeepFailure";
     /** Reads the code of a kept problem document; configured once, safe to share. */
     private static final ObjectMapper PROBLEM_READER = new ObjectMapper();
 
@@ -140,18 +142,17 @@ public class IdempotentReplay {
     }
 
     /**
-     * Keeps a successful answer for replays, and an {@code OUTCOME_UNKNOWN} one (CXone may have
-     * acted: a repeat must not call it again); other failures are not kept. A store that cannot be reached
+     * Keeps a successful answer for replays, and the {@code OUTCOME_UNKNOWN} answer to a redelivery
+     * whose first delivery died mid-request (CXone may have acted: a repeat must not call it again);
+     * other failures are not kept (a drop-file line's OUTCOME_UNKNOWN neither: docs/batch.md). A store that cannot be reached
      * now does not fail the request: CXone has acted, and the caller is better served by its
      * answer than by a 503 inviting a retry that would act twice.
      */
     public void remember(Exchange exchange) {
         String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
-        boolean outcomeUnknown =
-                ProblemCode.OUTCOME_UNKNOWN.name().equals(exchange.getProperty(ExchangeKeys.ERROR_CODE, String.class));
         if (key == null
-                || (status / 100 != 2 && !outcomeUnknown)
+                || (status / 100 != 2 && !exchange.getProperty(KEEP_FAILURE, false, Boolean.class))
                 || exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
             return;
         }
@@ -185,6 +186,7 @@ public class IdempotentReplay {
 
     /** The redelivery of a message whose earlier delivery died holding the key's claim. */
     private static RequestRejectedException outcomeUnknown(Exchange exchange) {
+        exchange.setProperty(KEEP_FAILURE, true);
         LOG.warn(
                 "Request {} was redelivered from an instance that stopped while running it: answered OUTCOME_UNKNOWN,"
                         + " not sent to CXone again",

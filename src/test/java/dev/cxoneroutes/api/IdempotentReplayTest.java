@@ -7,8 +7,10 @@ import dev.cxoneroutes.state.AnswerStore;
 import dev.cxoneroutes.state.MvStoreAnswerStore;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.spi.Synchronization;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -82,18 +84,26 @@ class IdempotentReplayTest {
     }
 
     @Test
-    void keeps_an_outcome_unknown_answer_and_replays_it_with_its_code_but_keeps_no_other_failure() {
-        Exchange unknown = delivery("crm-10", "jms-message:ID:m-1", true);
-        replay.claim(unknown);
-        fail(unknown, 500, "OUTCOME_UNKNOWN");
+    void keeps_the_outcome_unknown_answer_of_a_dead_delivery_and_replays_it_with_its_code_but_no_other_failure() {
+        AnswerStore shared = MvStoreAnswerStore.inMemory(Duration.ofHours(1), 100, Clock.systemUTC());
+        new IdempotentReplay(shared, Duration.ofSeconds(5)).claim(delivery("crm-10", "jms-message:ID:m-1", false));
+        IdempotentReplay survivor = new IdempotentReplay(shared, Duration.ofSeconds(5));
+        Exchange redelivery = delivery("crm-10", "jms-message:ID:m-1", true);
+        assertThatThrownBy(() -> survivor.claim(redelivery)).isInstanceOf(RequestRejectedException.class);
+        fail(survivor, redelivery, 500, "OUTCOME_UNKNOWN");
         Exchange unavailable = delivery("crm-11", "jms-message:ID:m-2", false);
-        replay.claim(unavailable);
-        fail(unavailable, 503, "CXONE_UNAVAILABLE");
+        survivor.claim(unavailable);
+        fail(survivor, unavailable, 503, "CXONE_UNAVAILABLE");
+        Exchange lineAfterCrash = exchange(null, "crm-12");
+        survivor.claim(lineAfterCrash);
+        fail(survivor, lineAfterCrash, 500, "OUTCOME_UNKNOWN");
 
         Exchange repeat = exchange(null, "crm-10");
-        replay.claim(repeat);
+        survivor.claim(repeat);
         Exchange retry = exchange(null, "crm-11");
-        replay.claim(retry);
+        survivor.claim(retry);
+        Exchange lineResent = exchange(null, "crm-12");
+        survivor.claim(lineResent);
 
         assertThat(repeat.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
                 .isTrue();
@@ -103,16 +113,22 @@ class IdempotentReplayTest {
         assertThat(retry.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
                 .as("a retry after a 503 deserves a real second try")
                 .isFalse();
+        assertThat(lineResent.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class))
+                .as("a drop-file line's OUTCOME_UNKNOWN is not kept (docs/batch.md)")
+                .isFalse();
     }
 
-    /** The failure path's end: the problem document as text, then remember. */
-    private void fail(Exchange exchange, int status, String code) {
+    /** The failure path's end: the problem document as text, then remember, then the exchange ends. */
+    private static void fail(IdempotentReplay replay, Exchange exchange, int status, String code) {
         exchange.setProperty(ExchangeKeys.STATUS, status);
         exchange.setProperty(ExchangeKeys.ERROR_CODE, code);
         exchange.getMessage().setBody("{\"status\":" + status + ",\"detail\":\"unknown\",\"code\":\"" + code + "\"}");
         replay.remember(exchange);
-        // The exchange ends, as the route's unit of work would end it: its claim is released.
-        exchange.getExchangeExtension().handoverCompletions().forEach(done -> done.onComplete(exchange));
+        // As the route's unit of work ends it: a claim it holds is released.
+        List<Synchronization> completions = exchange.getExchangeExtension().handoverCompletions();
+        if (completions != null) {
+            completions.forEach(done -> done.onComplete(exchange));
+        }
     }
 
     /** A JMS delivery of a command with this requestId, as JmsRequests tags it. */
