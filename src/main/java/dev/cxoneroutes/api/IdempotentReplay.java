@@ -144,9 +144,9 @@ public class IdempotentReplay {
     /**
      * Keeps a successful answer for replays, and the {@code OUTCOME_UNKNOWN} answer to a redelivery
      * whose first delivery died mid-request (CXone may have acted: a repeat must not call it again);
-     * other failures are not kept (a drop-file line's OUTCOME_UNKNOWN neither: docs/batch.md). A store that cannot be reached
-     * now does not fail the request: CXone has acted, and the caller is better served by its
-     * answer than by a 503 inviting a retry that would act twice.
+     * other failures are not kept (a drop-file line's OUTCOME_UNKNOWN neither: docs/batch.md). A
+     * store that cannot be reached now does not fail the request: CXone has acted, and the caller is
+     * better served by its answer than by a 503 inviting a retry that would act twice.
      */
     public void remember(Exchange exchange) {
         String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
@@ -196,7 +196,7 @@ public class IdempotentReplay {
                 "The instance that was running this request stopped before it ended, possibly while CXone was"
                         + " acting on it, so whether CXone acted is unknown. It was not sent to CXone again; check"
                         + " in CXone (X-CXone-Request-ID " + exchange.getProperty(ExchangeKeys.REQUEST_ID)
-                        + ") before sending it again.");
+                        + ") before sending it again as a new request.");
     }
 
     private static void awaitFirst(CompletableFuture<Void> running, long deadline) {
