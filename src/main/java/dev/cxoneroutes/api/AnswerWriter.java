@@ -29,7 +29,9 @@ public class AnswerWriter {
         message.removeHeaders("*");
         message.setBody(text);
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        message.setHeader(Exchange.CONTENT_TYPE, contentType(exchange, body instanceof Problem));
+        // A replayed problem (a kept OUTCOME_UNKNOWN) arrives as text, its code already set.
+        boolean problem = body instanceof Problem || exchange.getProperty(ExchangeKeys.ERROR_CODE) != null;
+        message.setHeader(Exchange.CONTENT_TYPE, contentType(exchange, problem));
         message.setHeader("X-Request-ID", exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class));
         Long retryAfter = exchange.getProperty(ExchangeKeys.RETRY_AFTER_SECONDS, Long.class);
         if (retryAfter != null && status == 503) {

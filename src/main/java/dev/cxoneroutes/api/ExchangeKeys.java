@@ -28,6 +28,13 @@ public final class ExchangeKeys {
      * when no Idempotency-Key header came. Unscoped, as the caller sent it.
      */
     public static final String OFFERED_IDEMPOTENCY_KEY = "cxrOfferedIdempotencyKey";
+    /**
+     * What runs the request, named in its idempotency claim: a JMS message's id, the same on every
+     * redelivery of that message. Absent for HTTP requests.
+     */
+    public static final String CLAIM_HOLDER = "cxrClaimHolder";
+    /** Set when the broker delivers a JMS message again (JMSRedelivered, JMSXDeliveryCount > 1). */
+    public static final String REDELIVERED = "cxrRedelivered";
     /** The call a bridge command is for, for its answer and result event. */
     public static final String CALL_ID = "cxrCallId";
     /** System.nanoTime() when the request arrived, for the request duration metric and log line. */

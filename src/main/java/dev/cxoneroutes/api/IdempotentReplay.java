@@ -1,5 +1,8 @@
 package dev.cxoneroutes.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.state.AnswerStore;
 import dev.cxoneroutes.state.MvStoreAnswerStore;
 import dev.cxoneroutes.state.StateStoreUnavailableException;
@@ -29,12 +32,23 @@ import org.slf4j.LoggerFactory;
  * <p>Repeats on the same instance wait on the first one in memory (woken the moment it ends);
  * repeats on another instance find the key claimed in the store and poll it with a short backoff.
  * Either way they wait at most {@code maxWaitForFirst}.
+ *
+ * <p>One repeat does not wait: a JMS message delivered again that finds the claim of its own earlier
+ * delivery still open. A live instance always remembers or releases its claim before the message's
+ * transaction ends, so that earlier delivery's instance died (kill -9, crash, cut off) while the
+ * request ran, perhaps with its CXone call open: whether CXone acted is unknown. It is answered
+ * {@code OUTCOME_UNKNOWN} at once, never sent to CXone again, and that answer is kept like a success
+ * (CONTRACT §9), so later repeats get it too instead of waiting for the dead claim to lapse.
  */
 public class IdempotentReplay {
 
     private static final Logger LOG = LoggerFactory.getLogger(IdempotentReplay.class);
     private static final long FIRST_POLL_MILLIS = 20;
     private static final long MAX_POLL_MILLIS = 250;
+    /** Set on an exchange whose failure answer {@link #remember} keeps like a success. */
+    private static final String KEEP_FAILURE = "cxrKeepFailure";
+    /** Reads the code of a kept problem document; configured once, safe to share. */
+    private static final ObjectMapper PROBLEM_READER = new ObjectMapper();
 
     private final AnswerStore answers;
     private final ConcurrentMap<String, CompletableFuture<Void>> inFlight = new ConcurrentHashMap<>();
@@ -81,8 +95,9 @@ public class IdempotentReplay {
                 continue;
             }
             boolean claimed = false;
+            String holder = exchange.getProperty(ExchangeKeys.CLAIM_HOLDER, String.class);
             try {
-                claimed = answers.claim(key);
+                claimed = answers.claim(key, holder);
             } finally {
                 if (!claimed) {
                     inFlight.remove(key, mine);
@@ -106,6 +121,10 @@ public class IdempotentReplay {
                 });
                 return;
             }
+            if (exchange.getProperty(ExchangeKeys.REDELIVERED, false, Boolean.class)
+                    && answers.claimHeldBy(key, holder)) {
+                throw outcomeUnknown(exchange);
+            }
             // Another instance runs this key: wait a moment and look again.
             pause(pollMillis, deadline);
             pollMillis = Math.min(pollMillis * 2, MAX_POLL_MILLIS);
@@ -123,14 +142,18 @@ public class IdempotentReplay {
     }
 
     /**
-     * Keeps a successful answer for replays; failures are not kept. A store that cannot be reached
-     * now does not fail the request: CXone has acted, and the caller is better served by its
-     * answer than by a 503 inviting a retry that would act twice.
+     * Keeps a successful answer for replays, and the {@code OUTCOME_UNKNOWN} answer to a redelivery
+     * whose first delivery died mid-request (CXone may have acted: a repeat must not call it again);
+     * other failures are not kept (a drop-file line's OUTCOME_UNKNOWN neither: docs/batch.md). A
+     * store that cannot be reached now does not fail the request: CXone has acted, and the caller is
+     * better served by its answer than by a 503 inviting a retry that would act twice.
      */
     public void remember(Exchange exchange) {
         String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
-        if (key == null || status / 100 != 2 || exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
+        if (key == null
+                || (status / 100 != 2 && !exchange.getProperty(KEEP_FAILURE, false, Boolean.class))
+                || exchange.getProperty(ExchangeKeys.REPLAYED, false, Boolean.class)) {
             return;
         }
         try {
@@ -144,6 +167,36 @@ public class IdempotentReplay {
         exchange.setProperty(ExchangeKeys.REPLAYED, true);
         exchange.setProperty(ExchangeKeys.STATUS, answer.status());
         exchange.getMessage().setBody(answer.body());
+        if (answer.status() / 100 != 2) {
+            // A kept failure (OUTCOME_UNKNOWN): its event names the code, as the first answer's did.
+            JsonNode problem = problemFields(answer.body());
+            exchange.setProperty(ExchangeKeys.ERROR_CODE, problem.path("code").asText(null));
+            exchange.setProperty(
+                    ExchangeKeys.ERROR_MESSAGE, problem.path("detail").asText(null));
+        }
+    }
+
+    private static JsonNode problemFields(String body) {
+        try {
+            return PROBLEM_READER.readTree(body == null ? "{}" : body);
+        } catch (JsonProcessingException e) {
+            return PROBLEM_READER.createObjectNode();
+        }
+    }
+
+    /** The redelivery of a message whose earlier delivery died holding the key's claim. */
+    private static RequestRejectedException outcomeUnknown(Exchange exchange) {
+        exchange.setProperty(KEEP_FAILURE, true);
+        LOG.warn(
+                "Request {} was redelivered from an instance that stopped while running it: answered OUTCOME_UNKNOWN,"
+                        + " not sent to CXone again",
+                exchange.getProperty(ExchangeKeys.REQUEST_ID, String.class));
+        return new RequestRejectedException(
+                ProblemCode.OUTCOME_UNKNOWN,
+                "The instance that was running this request stopped before it ended, possibly while CXone was"
+                        + " acting on it, so whether CXone acted is unknown. It was not sent to CXone again; check"
+                        + " in CXone (X-CXone-Request-ID " + exchange.getProperty(ExchangeKeys.REQUEST_ID)
+                        + ") before sending it again as a new request.");
     }
 
     private static void awaitFirst(CompletableFuture<Void> running, long deadline) {

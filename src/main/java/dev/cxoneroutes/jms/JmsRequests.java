@@ -3,6 +3,7 @@ package dev.cxoneroutes.jms;
 import dev.cxoneroutes.api.ExchangeKeys;
 import dev.cxoneroutes.api.RequestGuard;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 
 /**
  * Tags a command that arrived over JMS (CONTRACT §4) and gives it the keys that make a redelivery
@@ -11,6 +12,8 @@ import org.apache.camel.Exchange;
 public class JmsRequests {
 
     static final String MESSAGE_ID = "JMSMessageID";
+    static final String REDELIVERED = "JMSRedelivered";
+    static final String DELIVERY_COUNT = "JMSXDeliveryCount";
     /** The request id a producer may offer: JMS property names cannot hold X-Request-ID's dashes. */
     static final String REQUEST_ID_PROPERTY = "request_id";
 
@@ -41,19 +44,30 @@ public class JmsRequests {
 
     /**
      * The idempotency key: the command's {@code requestId} when it has one (read before this step),
-     * else the JMS message id, which the broker keeps across redeliveries. Then drops every inbound
+     * else the JMS message id, which the broker keeps across redeliveries. The message id also holds
+     * the key's claim, and whether this is a redelivery is noted: a redelivered message that finds
+     * the claim of its own earlier delivery still open was running on an instance that died
+     * (IdempotentReplay answers it OUTCOME_UNKNOWN). Then drops every inbound
      * header (JMS properties, JMSReplyTo…): nothing of the request may leak into CXone calls, events
      * or the reply, and sjms2 keeps the reply destination and correlation id on its own.
      */
     public void keyByMessage(Exchange exchange) {
+        Message message = exchange.getMessage();
+        String messageId = message.getHeader(MESSAGE_ID, String.class);
         String offered = exchange.getProperty(ExchangeKeys.OFFERED_IDEMPOTENCY_KEY, String.class);
-        if (offered == null || offered.isBlank()) {
-            String messageId = exchange.getMessage().getHeader(MESSAGE_ID, String.class);
-            if (messageId != null) {
-                exchange.setProperty(ExchangeKeys.OFFERED_IDEMPOTENCY_KEY, "jms-message:" + messageId);
-            }
+        if ((offered == null || offered.isBlank()) && messageId != null) {
+            exchange.setProperty(ExchangeKeys.OFFERED_IDEMPOTENCY_KEY, "jms-message:" + messageId);
         }
-        exchange.getMessage().removeHeaders("*");
+        if (messageId != null) {
+            exchange.setProperty(ExchangeKeys.CLAIM_HOLDER, "jms-message:" + messageId);
+        }
+        exchange.setProperty(ExchangeKeys.REDELIVERED, redelivered(message));
+        message.removeHeaders("*");
+    }
+
+    private static boolean redelivered(Message message) {
+        Integer deliveryCount = message.getHeader(DELIVERY_COUNT, Integer.class);
+        return message.getHeader(REDELIVERED, false, Boolean.class) || (deliveryCount != null && deliveryCount > 1);
     }
 
     private static String withoutPrefix(String messageId) {

@@ -13,6 +13,11 @@ import java.util.Optional;
  * and polls {@link #find} until the answer is there or the claim is gone. A claim whose holder
  * vanished (killed, cut off) lapses after the store's claim lease, so the key is never stuck.
  *
+ * <p>A claim may name its holder: the JMS message that runs the request, by its message id. A live
+ * instance always remembers or releases its claim before the message's transaction ends, so when
+ * the broker delivers that message again and finds the claim still open under its own id
+ * ({@link #claimHeldBy}), the instance that held it died while the request ran (IdempotentReplay).
+ *
  * <p>Every method may throw {@link StateStoreUnavailableException}.
  */
 public interface AnswerStore extends AutoCloseable {
@@ -21,11 +26,19 @@ public interface AnswerStore extends AutoCloseable {
     Optional<StoredAnswer> find(String key);
 
     /**
-     * Claims the key for a request about to run. True for exactly one caller, across every instance
+     * Claims the key for a request about to run, naming its holder (or null). True for exactly one caller, across every instance
      * sharing the store, until that caller remembers or releases it or its claim lapses; false while
      * another caller holds it or an answer is kept under it.
      */
-    boolean claim(String key);
+    boolean claim(String key, String holder);
+
+    /** {@link #claim(String, String)} with no holder named: an HTTP request. */
+    default boolean claim(String key) {
+        return claim(key, null);
+    }
+
+    /** Whether an unanswered claim on the key is open and was taken by this holder. */
+    boolean claimHeldBy(String key, String holder);
 
     /** Keeps the answer for the retention time, ending the claim on the key if any. */
     void remember(String key, StoredAnswer answer);

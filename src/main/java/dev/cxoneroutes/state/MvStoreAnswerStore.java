@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -45,7 +44,9 @@ public final class MvStoreAnswerStore implements AnswerStore {
     private final Duration retention;
     private final long maxEntries;
     private final Clock clock;
-    private final Set<String> claims = ConcurrentHashMap.newKeySet();
+    /** key → holder of its claim ("" when none was named). */
+    private final Map<String, String> claims = new ConcurrentHashMap<>();
+
     private long nextSequence; // guarded by this
 
     private MvStoreAnswerStore(MVStore store, Duration retention, long maxEntries, Clock clock) {
@@ -73,8 +74,18 @@ public final class MvStoreAnswerStore implements AnswerStore {
     }
 
     @Override
-    public boolean claim(String key) {
-        return find(key).isEmpty() && claims.add(key);
+    public boolean claim(String key, String holder) {
+        return find(key).isEmpty() && claims.putIfAbsent(key, holder == null ? "" : holder) == null;
+    }
+
+    /**
+     * In memory, like the claims: after a restart no claim is open, so a JMS message redelivered
+     * after a kill -9 that caught its CXone call open is sent again (one instance only; shared
+     * PostgreSQL keeps claims across instances).
+     */
+    @Override
+    public boolean claimHeldBy(String key, String holder) {
+        return holder != null && holder.equals(claims.get(key)) && find(key).isEmpty();
     }
 
     @Override

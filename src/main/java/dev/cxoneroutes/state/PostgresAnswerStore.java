@@ -17,8 +17,9 @@ import org.slf4j.LoggerFactory;
  * The {@link AnswerStore} several instances share: one PostgreSQL table (created by {@link
  * StateStoreSchema}), one row per key.
  *
- * <p>A row is either a claim ({@code status} null, {@code expires_at} the end of the claim lease) or
- * an answer ({@code expires_at} the end of the retention). A claim is an {@code INSERT … ON
+ * <p>A row is either a claim ({@code status} null, {@code body} its holder or null, {@code expires_at}
+ * the end of the claim lease) or an answer ({@code expires_at} the end of the retention). A claim's
+ * holder sits in {@code body}, which only an answer otherwise uses, so that no schema step is needed. A claim is an {@code INSERT … ON
  * CONFLICT}: the primary key lets exactly one of any number of racing instances insert it. The
  * conflict clause takes the row over only when it has expired (an answer past its retention, or
  * the claim of an instance that died holding it), so a key is never stuck. Every read ignores
@@ -80,20 +81,40 @@ public final class PostgresAnswerStore implements AnswerStore {
     }
 
     @Override
-    public boolean claim(String key) {
+    public boolean claim(String key, String holder) {
         try (Connection connection = database.getConnection();
                 PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO idempotency_answers (key, owner, status, body, expires_at)"
-                                + " VALUES (?, ?, NULL, NULL, ?)"
+                                + " VALUES (?, ?, NULL, ?, ?)"
                                 + " ON CONFLICT (key) DO UPDATE"
-                                + " SET owner = EXCLUDED.owner, status = NULL, body = NULL,"
+                                + " SET owner = EXCLUDED.owner, status = NULL, body = EXCLUDED.body,"
                                 + " expires_at = EXCLUDED.expires_at"
                                 + " WHERE idempotency_answers.expires_at <= ?")) {
             insert.setString(1, key);
             insert.setString(2, owner);
-            insert.setTimestamp(3, Timestamp.from(clock.instant().plus(claimLease)));
-            insert.setTimestamp(4, now());
+            insert.setString(3, holder);
+            insert.setTimestamp(4, Timestamp.from(clock.instant().plus(claimLease)));
+            insert.setTimestamp(5, now());
             return insert.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    @Override
+    public boolean claimHeldBy(String key, String holder) {
+        if (holder == null) {
+            return false;
+        }
+        try (Connection connection = database.getConnection();
+                PreparedStatement select = connection.prepareStatement("SELECT 1 FROM idempotency_answers"
+                        + " WHERE key = ? AND status IS NULL AND body = ? AND expires_at > ?")) {
+            select.setString(1, key);
+            select.setString(2, holder);
+            select.setTimestamp(3, now());
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
+            }
         } catch (SQLException e) {
             throw unavailable(e);
         }

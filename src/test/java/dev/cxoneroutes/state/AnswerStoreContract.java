@@ -85,6 +85,35 @@ abstract class AnswerStoreContract {
     }
 
     @Test
+    void an_open_claim_names_its_holder_until_it_is_answered_or_released() {
+        assertThat(store.claim("bridge:crm-7", "jms-message:ID:m-1")).isTrue();
+
+        assertThat(store.claimHeldBy("bridge:crm-7", "jms-message:ID:m-1")).isTrue();
+        assertThat(store.claimHeldBy("bridge:crm-7", "jms-message:ID:m-2"))
+                .as("another message")
+                .isFalse();
+        assertThat(store.claimHeldBy("bridge:crm-7", null)).isFalse();
+        assertThat(store.claim("bridge:crm-7", "jms-message:ID:m-1"))
+                .as("its own redelivery is refused like anyone else")
+                .isFalse();
+
+        store.remember("bridge:crm-7", new StoredAnswer(500, "{\"code\":\"OUTCOME_UNKNOWN\"}"));
+        assertThat(store.claimHeldBy("bridge:crm-7", "jms-message:ID:m-1"))
+                .as("answered")
+                .isFalse();
+
+        assertThat(store.claim("bridge:crm-8", "jms-message:ID:m-3")).isTrue();
+        store.release("bridge:crm-8");
+        assertThat(store.claimHeldBy("bridge:crm-8", "jms-message:ID:m-3"))
+                .as("released")
+                .isFalse();
+        assertThat(store.claim("handoff:http-1")).isTrue();
+        assertThat(store.claimHeldBy("handoff:http-1", "jms-message:ID:m-1"))
+                .as("an HTTP claim names no holder")
+                .isFalse();
+    }
+
+    @Test
     void of_many_callers_claiming_one_key_at_the_same_moment_exactly_one_wins() throws Exception {
         int callers = 16;
         ExecutorService threads = Executors.newFixedThreadPool(callers);
