@@ -73,6 +73,7 @@ public class BatchFiles {
         Path input = Path.of(exchange.getMessage().getHeader(Exchange.FILE_PATH, String.class));
         exchange.setProperty(ExchangeKeys.SOURCE, "file");
         String sha256 = DropFileScan.sha256OfUtf8Text(input);
+        Files.createDirectories(folder.processed());
         BatchRun run = shared == null ? openLocal(file, sha256) : openShared(file, sha256);
         exchange.setProperty(RUN, run);
         progress.started(run);

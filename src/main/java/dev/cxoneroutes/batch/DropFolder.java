@@ -23,6 +23,14 @@ public record DropFolder(Path dropDirectory, Path dataDirectory) {
         return dataDirectory.resolve("state/bridge-batch").resolve(file + ".inflight");
     }
 
+    /**
+     * Where the file route moves a finished input. Created before a file runs: two instances
+     * finishing files at the same moment must not race to create it (the route's move would fail).
+     */
+    public Path processed() {
+        return dropDirectory.resolve("processed/bridge");
+    }
+
     /** Why a file was moved to failed/. */
     public Path errorReport(String file) {
         return dropDirectory.resolve("failed/bridge").resolve(file + ".error.txt");
