@@ -7,6 +7,7 @@ import dev.cxoneroutes.api.RequestRejectedException;
 import dev.cxoneroutes.bridge.BridgeCommand;
 import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.results.ResultPublication;
+import dev.cxoneroutes.state.StateStoreUnavailableException;
 import java.io.IOException;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -48,8 +49,9 @@ public class BatchLines {
             text = text.substring(1);
         }
         run.lineRead();
-        if (BatchRun.routeStopping(exchange)) {
-            // The service is stopping: leave the rest of the file for the next start.
+        if (run.interrupted() || BatchRun.routeStopping(exchange)) {
+            // The service is stopping (or another instance took the file over): leave the rest of
+            // the file for the next start or the other instance.
             run.interrupt();
             exchange.setProperty(SKIP, true);
             return;
@@ -99,7 +101,16 @@ public class BatchLines {
 
     /** Journals the line as handed to CXone, just before it is sent. */
     public void markSent(Exchange exchange) throws IOException {
-        run(exchange).markSent(line(exchange));
+        BatchRun run = run(exchange);
+        try {
+            run.markSent(line(exchange));
+        } catch (DropFileClaimLostException e) {
+            run.claimLost();
+            throw e;
+        } catch (StateStoreUnavailableException e) {
+            run.interrupt();
+            throw e;
+        }
     }
 
     /**
@@ -116,13 +127,23 @@ public class BatchLines {
         String result = "{\"line\":" + line(exchange) + (answer.equals("{}") ? "}" : "," + answer.substring(1));
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         boolean success = status / 100 == 2 && exchange.getProperty(ExchangeKeys.ERROR_CODE) == null;
-        if (!success && BatchRun.routeStopping(exchange)) {
+        BatchRun run = run(exchange);
+        if (!success && (run.interrupted() || BatchRun.routeStopping(exchange))) {
             // Likely cut short by the shutdown itself (an interrupted call to CXone), which may have
-            // been bridged: no result, so the next start reports it as OUTCOME_UNKNOWN, not as failed.
-            run(exchange).interrupt();
-            throw new IllegalStateException("The service is stopping; line " + line(exchange) + " is left unrecorded");
+            // been bridged, or by the file going to another instance: no result, so the next run
+            // reports it as OUTCOME_UNKNOWN, not as failed.
+            run.interrupt();
+            throw new IllegalStateException("The run is stopping; line " + line(exchange) + " is left unrecorded");
         }
-        run(exchange).record(result, success);
+        try {
+            run.record(line(exchange), result, success);
+        } catch (DropFileClaimLostException e) {
+            run.claimLost();
+            throw e;
+        } catch (StateStoreUnavailableException e) {
+            run.interrupt();
+            throw e;
+        }
         exchange.setProperty(ExchangeKeys.ANSWERED_NANOS, System.nanoTime());
         exchange.getMessage().setBody(answer);
     }

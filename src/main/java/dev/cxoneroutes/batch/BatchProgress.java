@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The drop files running now and the last few that finished, for {@code GET /api/v1/batches} and
  * the periodic progress log line (CONTRACT §5). Kept in memory: after a restart an interrupted file
- * shows up again as soon as it resumes.
+ * shows up again as soon as it resumes. With a shared drop folder (STATE_STORE_URL) the listing is
+ * every instance's, read from the state store, this instance's running files with their live
+ * figures (CONTRACT §9).
  */
 public class BatchProgress {
 
@@ -23,9 +25,19 @@ public class BatchProgress {
     private final Map<String, BatchRun> running = new ConcurrentHashMap<>();
     private final Deque<BatchStatus> recent = new ArrayDeque<>(); // newest first, guarded by itself
     private final int recentFiles;
+    private final String instance;
+    /** Null for one instance on its own. */
+    private final SharedDropFiles shared;
 
-    public BatchProgress(int recentFiles) {
+    public BatchProgress(int recentFiles, String instance, SharedDropFiles shared) {
         this.recentFiles = recentFiles;
+        this.instance = instance;
+        this.shared = shared;
+    }
+
+    /** The run of this file on this instance, if it is running here. */
+    BatchRun running(String file) {
+        return running.get(file);
     }
 
     void started(BatchRun run) {
@@ -39,11 +51,15 @@ public class BatchProgress {
 
     /** A file that failed before any line ran (not UTF-8). */
     void failedBeforeStart(String file, Instant at) {
-        remember(new BatchStatus(file, BatchRun.State.FAILED.wireName, 0, 0, 0, 0, at.toString(), at.toString()));
+        remember(new BatchStatus(
+                file, BatchRun.State.FAILED.wireName, 0, 0, 0, 0, at.toString(), at.toString(), instance));
     }
 
     /** Running files (oldest first), then finished ones (newest first). */
     public List<BatchStatus> list() {
+        if (shared != null) {
+            return listShared();
+        }
         List<BatchStatus> all = new ArrayList<>();
         running.values().stream()
                 .map(BatchRun::status)
@@ -51,6 +67,16 @@ public class BatchProgress {
                 .forEach(all::add);
         synchronized (recent) {
             all.addAll(recent);
+        }
+        return all;
+    }
+
+    private List<BatchStatus> listShared() {
+        Map<String, BatchRun> mine = Map.copyOf(running);
+        List<BatchStatus> all = new ArrayList<>();
+        for (BatchStatus status : shared.list(recentFiles)) {
+            BatchRun run = mine.get(status.file());
+            all.add(run != null && status.state().equals(BatchRun.State.IN_PROGRESS.wireName) ? run.status() : status);
         }
         return all;
     }

@@ -36,8 +36,8 @@ public final class BatchRun {
     /** Lines sent to CXone before a crash that have no result: their outcome is unknown. */
     private final BitSet wereInFlight;
 
-    private final BatchLineWriter results;
-    private final BatchLineWriter journal;
+    private final LineProgress progress;
+    private final String instance;
     private final Clock clock;
     private final Instant startedAt;
     private final long startedNanos = System.nanoTime();
@@ -48,6 +48,8 @@ public final class BatchRun {
     private volatile State state = State.IN_PROGRESS;
     /** Set when the service began to stop before every line had its result. */
     private volatile boolean interrupted;
+    /** Set when another instance took the file over (shared drop folder). */
+    private volatile boolean claimLost;
 
     private volatile Instant finishedAt;
     private volatile long finishedNanos;
@@ -57,15 +59,15 @@ public final class BatchRun {
             String sha256,
             FinishedLines finishedBefore,
             BitSet wereInFlight,
-            BatchLineWriter results,
-            BatchLineWriter journal,
+            LineProgress progress,
+            String instance,
             Clock clock) {
         this.file = file;
         this.sha256 = sha256;
         this.finishedBefore = finishedBefore;
         this.wereInFlight = wereInFlight;
-        this.results = results;
-        this.journal = journal;
+        this.progress = progress;
+        this.instance = instance;
         this.clock = clock;
         this.startedAt = clock.instant();
         this.succeeded = new AtomicLong(finishedBefore.succeeded());
@@ -123,13 +125,23 @@ public final class BatchRun {
         return interrupted;
     }
 
-    /** Notes the line as handed to CXone; returns once the note is in the journal. */
-    void markSent(int line) throws IOException {
-        journal.append(Integer.toString(line));
+    /** Another instance holds the file now: read no further lines, write nothing more. */
+    void claimLost() {
+        claimLost = true;
+        interrupted = true;
     }
 
-    void record(String resultLine, boolean success) throws IOException {
-        results.append(resultLine);
+    boolean wasClaimLost() {
+        return claimLost;
+    }
+
+    /** Notes the line as handed to CXone; returns once the note is in the journal. */
+    void markSent(int line) throws IOException {
+        progress.markSent(line);
+    }
+
+    void record(int line, String resultLine, boolean success) throws IOException {
+        progress.record(line, resultLine, success);
         (success ? succeeded : failed).incrementAndGet();
         recordedThisRun.incrementAndGet();
     }
@@ -143,26 +155,15 @@ public final class BatchRun {
         return "batch-" + HexFormat.of().formatHex(digest, 0, 16);
     }
 
-    /** Every line has its result: syncs the results and closes the journal as complete. */
-    void complete(java.nio.file.Path journalFile) throws IOException {
-        results.close();
-        journal.close();
-        InFlightJournal.complete(journalFile, sha256);
+    /** Every line has its result: syncs the results and marks the progress complete. */
+    void complete() throws IOException {
+        progress.complete(status(State.DONE));
         end(State.DONE);
     }
 
     /** The file could not be finished: closes what is open, keeping what was written. */
     void abandon() {
-        try {
-            results.close();
-        } catch (IOException ignored) {
-            // the failure being reported is the one that matters
-        }
-        try {
-            journal.close();
-        } catch (IOException ignored) {
-            // as above
-        }
+        progress.abandon();
         end(State.FAILED);
     }
 
@@ -190,17 +191,22 @@ public final class BatchRun {
     }
 
     BatchStatus status() {
+        return status(state);
+    }
+
+    private BatchStatus status(State shown) {
         double seconds = duration().toNanos() / 1e9;
         double perSecond = seconds <= 0 ? 0 : Math.round(recordedThisRun.get() / seconds * 10) / 10.0;
         return new BatchStatus(
                 file,
-                state.wireName,
+                shown.wireName,
                 linesRead.get(),
                 succeeded.get(),
                 failed.get(),
                 perSecond,
                 startedAt.toString(),
-                finishedAt == null ? null : finishedAt.toString());
+                finishedAt == null ? null : finishedAt.toString(),
+                instance);
     }
 
     private static MessageDigest newSha256() {

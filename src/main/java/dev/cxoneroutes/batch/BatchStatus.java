@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param failed lines whose result is an error
  * @param linesPerSecond results written per second since this run of the file started
  * @param finishedAt null while the file runs
+ * @param instance INSTANCE_ID of the instance working on the file, or that finished it (CONTRACT §9)
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 @JsonPropertyOrder({
@@ -23,7 +24,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
     "failed",
     "lines_per_second",
     "started_at",
-    "finished_at"
+    "finished_at",
+    "instance"
 })
 public record BatchStatus(
         String file,
@@ -33,4 +35,5 @@ public record BatchStatus(
         long failed,
         @JsonProperty("lines_per_second") double linesPerSecond,
         @JsonProperty("started_at") String startedAt,
-        @JsonProperty("finished_at") String finishedAt) {}
+        @JsonProperty("finished_at") String finishedAt,
+        String instance) {}

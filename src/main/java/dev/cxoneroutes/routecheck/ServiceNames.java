@@ -34,6 +34,7 @@ final class ServiceNames {
             "cxoneRetryDecisions",
             "cxoneSettings",
             "cxoneTokens",
+            "dropFileClaims",
             "failureAnswer",
             "fanOutFailures",
             "guestSessionMapping",

@@ -29,7 +29,28 @@ public final class StateStoreSchema {
                     + " status integer,"
                     + " body text,"
                     + " expires_at timestamptz NOT NULL);"
-                    + " CREATE INDEX idempotency_answers_expires_at ON idempotency_answers (expires_at)");
+                    + " CREATE INDEX idempotency_answers_expires_at ON idempotency_answers (expires_at)",
+            // 2: drop files shared by several instances (batch/SharedDropFiles): one claim per file
+            // name, leased to the instance working on it, and the progress of each of its lines.
+            "CREATE TABLE drop_file_claims ("
+                    + " file text PRIMARY KEY,"
+                    + " owner text NOT NULL,"
+                    + " lease_until timestamptz NOT NULL,"
+                    + " instance text,"
+                    + " sha256 text,"
+                    + " state text,"
+                    + " lines_read bigint NOT NULL DEFAULT 0,"
+                    + " succeeded bigint NOT NULL DEFAULT 0,"
+                    + " failed bigint NOT NULL DEFAULT 0,"
+                    + " lines_per_second double precision NOT NULL DEFAULT 0,"
+                    + " started_at timestamptz,"
+                    + " finished_at timestamptz);"
+                    + " CREATE TABLE drop_file_lines ("
+                    + " file text NOT NULL,"
+                    + " line integer NOT NULL,"
+                    + " result text,"
+                    + " success boolean,"
+                    + " PRIMARY KEY (file, line))");
 
     private StateStoreSchema() {}
 

@@ -36,6 +36,9 @@ public final class StateStoreWiring {
      */
     public static final Duration WAIT_FOR_FIRST = Duration.ofMinutes(5);
 
+    /** Registry name of the shared database's connection pool, bound only with STATE_STORE_URL. */
+    public static final String DATA_SOURCE = "stateStoreDataSource";
+
     private static final Logger LOG = LoggerFactory.getLogger(StateStoreWiring.class);
 
     private StateStoreWiring() {}
@@ -96,6 +99,8 @@ public final class StateStoreWiring {
             config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(meters));
         }
         HikariDataSource pool = new HikariDataSource(config);
+        // Drop-file claims and line progress (batch/) use the same database and pool.
+        context.getRegistry().bind(DATA_SOURCE, pool);
         try {
             StateStoreSchema.apply(pool);
         } catch (SQLException e) {
