@@ -37,7 +37,7 @@ public final class BatchWiring {
                         settings.number("batch.sync-interval-millis", 1000),
                         Clock.systemUTC()));
         registry.bind("batchLines", new BatchLines(json, events));
-        int ceiling = settings.number("batch.concurrency", 128);
+        int ceiling = settings.number("batch.concurrency", 64);
         registry.bind(
                 "batchCallGate",
                 new BatchCallGate(new AdaptiveLimit(
