@@ -108,6 +108,7 @@ public class Bench {
         report.put("service_java", options.java);
         report.put("service_java_version", javaVersion(options.java));
         report.put("jvm_opts", options.jvmOpts);
+        report.put("heap", options.heap.equals("0") ? "JVM default" : options.heap);
         report.put("settings", options.asMap());
         report.put("loadavg_at_start", loadavg());
         System.out.printf(
@@ -537,6 +538,10 @@ public class Bench {
         env.putAll(extraEnv);
         List<String> command = new ArrayList<>();
         command.add(options.java);
+        if (!options.heap.equals("0")) {
+            // The README's run command; a -Xmx in jvmOpts (the batch launch's) comes later and wins.
+            command.add("-Xmx" + options.heap);
+        }
         command.addAll(splitOpts(jvmOpts));
         command.add("-jar");
         command.add(Paths.get(options.jar).toAbsolutePath().toString());
@@ -1219,6 +1224,7 @@ public class Bench {
         boolean quick;
         String java = "java";
         String jvmOpts = "";
+        String heap = "256m";
         String jar = "target/cxone-routes.jar";
         int rounds = 1;
         List<String> targets = List.of("stub", "baseline", "service");
@@ -1258,6 +1264,7 @@ public class Bench {
                 switch (arg) {
                     case "--java" -> o.java = value;
                     case "--jvm-opts" -> o.jvmOpts = value;
+                    case "--heap" -> o.heap = value;
                     case "--jar" -> o.jar = value;
                     case "--rounds" -> o.rounds = Integer.parseInt(value);
                     case "--targets" -> o.targets = List.of(value.split(","));

@@ -4,12 +4,13 @@
 # answers bridges in STUB_DELAY_MS, drops the file and reports lines/s and the JVM's peak RSS.
 #
 #   mvn -B -q package -DskipTests
-#   bench/run-batch-bench.sh 100000          # LINES; env: CONCURRENCY=32 STUB_DELAY_MS=20 HEAP=256m
+#   bench/run-batch-bench.sh 100000          # LINES; env: CONCURRENCY (default: the service's own,
+#                                            # BATCH_CONCURRENCY's default) STUB_DELAY_MS=20 HEAP=256m
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 LINES=${1:-100000}
-CONCURRENCY=${CONCURRENCY:-32}
+CONCURRENCY=${CONCURRENCY:-}
 STUB_DELAY_MS=${STUB_DELAY_MS:-20}
 HEAP=${HEAP:-256m}
 STUB_PORT=${STUB_PORT:-18480}
@@ -35,8 +36,9 @@ awk -v n="$LINES" 'BEGIN { for (i = 1; i <= n; i++)
 java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" > "$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 
+if [ -n "$CONCURRENCY" ]; then export BATCH_CONCURRENCY=$CONCURRENCY; fi
 CXONE_BASE_URL=http://127.0.0.1:$STUB_PORT CXONE_CLIENT_ID=bench CXONE_CLIENT_SECRET=bench-secret \
-API_KEYS=bench-key DATA_DIR="$WORK/data" BATCH_CONCURRENCY=$CONCURRENCY HTTP_PORT=$HTTP_PORT \
+API_KEYS=bench-key DATA_DIR="$WORK/data" HTTP_PORT=$HTTP_PORT \
 MANAGEMENT_PORT=$((HTTP_PORT + 1)) JMS_EMBEDDED_PORT=$((HTTP_PORT + 2)) \
   java -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar target/cxone-routes.jar > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
@@ -47,7 +49,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$((HTTP_PORT + 1))/observe/health/ready" > /dev/null || { echo "service did not start; see $WORK/service.log" >&2; exit 1; }
 
-echo "dropping $FILE (stub delay ${STUB_DELAY_MS} ms, BATCH_CONCURRENCY=$CONCURRENCY, -Xmx$HEAP)"
+echo "dropping $FILE (stub delay ${STUB_DELAY_MS} ms, BATCH_CONCURRENCY=${CONCURRENCY:-default}, -Xmx$HEAP)"
 cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SERVICE_PID/stat"; }
 CPU_AT_DROP=$(cpu_seconds)
 START=$(date +%s.%N)

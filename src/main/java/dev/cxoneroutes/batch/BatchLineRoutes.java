@@ -25,6 +25,7 @@ public class BatchLineRoutes extends RouteBuilder {
         BatchLines lines = getContext().getRegistry().lookupByNameAndType("batchLines", BatchLines.class);
         IdempotentReplay replay = getContext().getRegistry().lookupByNameAndType("idempotentReplay", IdempotentReplay.class);
         BridgeRequestReader reader = getContext().getRegistry().lookupByNameAndType("bridgeRequestReader", BridgeRequestReader.class);
+        BatchCallGate gate = getContext().getRegistry().lookupByNameAndType("batchCallGate", BatchCallGate.class);
 
         from(LINE)
                 .routeId("bridge-batch-line")
@@ -58,8 +59,15 @@ public class BatchLineRoutes extends RouteBuilder {
                         .to("bean-validator:bridge-command")
                         .process(lines::refuseInFlightAtCrash)
                     .end()
-                    .process(lines::markSent)
-                    .to(BridgeRoutes.CALL_CXONE)
+                    // Within the adaptive limit (AdaptiveLimit): waiting for a place comes before the
+                    // line is journaled as sent.
+                    .process(gate::enter)
+                    .doTry()
+                        .process(lines::markSent)
+                        .to(BridgeRoutes.CALL_CXONE)
+                    .doFinally()
+                        .process(gate::leave)
+                    .end()
                 .end();
         // spotless:on
     }

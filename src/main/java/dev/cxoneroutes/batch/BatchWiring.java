@@ -10,16 +10,21 @@ import java.time.Duration;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** The bridge drop folder's beans (CONTRACT §5, routes/bridge-drop-folder.camel.yaml). */
 public final class BatchWiring {
 
     private BatchWiring() {}
 
+    private static final Logger LOG = LoggerFactory.getLogger(BatchWiring.class);
+
     /**
      * A file's lines run on a fixed pool of BATCH_CONCURRENCY threads: the split runs each line to
      * its end on one of them (synchronous), retries included, and reads the next line only when a
-     * thread is free, so neither threads nor queued lines grow with the file.
+     * thread is free, so neither threads nor queued lines grow with the file. How many of them call
+     * CXone at once is the adaptive limit's decision (AdaptiveLimit), BATCH_CONCURRENCY its ceiling.
      */
     public static void bind(
             CamelContext context, Settings settings, Path dataDirectory, ObjectMapper json, ResultEvents events)
@@ -43,10 +48,18 @@ public final class BatchWiring {
                         instance,
                         shared));
         registry.bind("batchLines", new BatchLines(json, events));
+        int ceiling = settings.number("batch.concurrency", 64);
+        registry.bind(
+                "batchCallGate",
+                new BatchCallGate(new AdaptiveLimit(
+                        settings.number("batch.concurrency-start", 16),
+                        ceiling,
+                        limit -> LOG.info(
+                                "CXone pushed back on drop-file lines (429, 5xx or timeout): drop-file lines at CXone at once now at most {}",
+                                limit))));
         registry.bind(
                 "batchLineExecutor",
-                context.getExecutorServiceManager()
-                        .newFixedThreadPool(progress, "BatchLine", settings.number("batch.concurrency", 16)));
+                context.getExecutorServiceManager().newFixedThreadPool(progress, "BatchLine", ceiling));
     }
 
     /** DROP_DIR: root of inbox/, outbox/, processed/ and failed/; DATA_DIR unless set (CONTRACT §9). */

@@ -58,4 +58,39 @@ class MvStoreAnswerStoreTest extends AnswerStoreContract {
         assertThat(answers.find("k2")).isEmpty();
         assertThat(answers.find("k5")).contains(new StoredAnswer(200, "{\"n\":5}"));
     }
+
+    /**
+     * A kill leaves the file as written: answers remembered by many threads at once, each sharing
+     * another's commit, are all in a copy of the file taken once every remember has returned.
+     */
+    @Test
+    void answers_remembered_at_once_by_many_threads_are_all_in_the_file_when_remember_returns() throws Exception {
+        Path directory = Files.createTempDirectory("concurrent-answers");
+        Path file = directory.resolve("idempotency.mv.db");
+        Path copy = directory.resolve("copy.mv.db");
+        int threads = 8;
+        int each = 50;
+        try (MvStoreAnswerStore answers = MvStoreAnswerStore.open(file, Duration.ofHours(24), 10_000, clock)) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int n = 0; n < each; n++) {
+                        answers.remember("k-" + thread + "-" + n, new StoredAnswer(200, "{}"));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get();
+            }
+            pool.shutdown();
+            Files.copy(file, copy);
+        }
+
+        try (MvStoreAnswerStore reopened = MvStoreAnswerStore.open(copy, Duration.ofHours(24), 10_000, clock)) {
+            assertThat(reopened.size()).isEqualTo(threads * each);
+            assertThat(reopened.find("k-7-49")).contains(new StoredAnswer(200, "{}"));
+        }
+    }
 }

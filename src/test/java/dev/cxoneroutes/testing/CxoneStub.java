@@ -25,12 +25,14 @@ public final class CxoneStub implements AutoCloseable {
 
     private final WireMockServer server;
 
-    public CxoneStub() {
+    /** @param extensions WireMock extensions, e.g. a listener that watches the requests */
+    public CxoneStub(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
                 .containerThreads(250)
-                .jettyAcceptors(2));
+                .jettyAcceptors(2)
+                .extensions(extensions));
         server.start();
         reset();
     }
