@@ -21,6 +21,7 @@ final class ServiceNames {
             "answerWriter",
             "apiDocs",
             "auditLog",
+            "auditReadiness",
             "batchFiles",
             "batchLineExecutor",
             "batchLines",
