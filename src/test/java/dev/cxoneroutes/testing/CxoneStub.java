@@ -26,9 +26,14 @@ public final class CxoneStub implements AutoCloseable {
     private final WireMockServer server;
 
     public CxoneStub() {
+        this(0);
+    }
+
+    /** On a given port (0: any free one), e.g. to bring CXone back where the service expects it. */
+    public CxoneStub(int port) {
         server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
-                .dynamicPort()
+                .port(port)
                 .containerThreads(250)
                 .jettyAcceptors(2));
         server.start();
