@@ -53,6 +53,8 @@ public final class JmsWiring {
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
         context.getRegistry().bind("jmsConnectionFactory", connections);
+        // The consumers' own connections, outside the pool, that reconnect by themselves (see JmsPool).
+        context.getRegistry().bind("jmsConsumerConnectionFactory", JmsPool.reconnecting(brokerUrl));
         // Pooled: camel-sjms2 would otherwise open a broker connection per send (see JmsPool).
         context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(JmsPool.around(connections));
     }
