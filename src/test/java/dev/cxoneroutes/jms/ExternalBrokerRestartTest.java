@@ -1,5 +1,7 @@
 package dev.cxoneroutes.jms;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
@@ -31,12 +33,14 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 10 §4: the external broker (JMS_BROKER_URL) stops and comes back on the same journal. The
  * JMS consumers reconnect by themselves, readiness names the broker meanwhile, and every command
- * sent before, right after the restart (while the service is still reconnecting) and after
- * readiness returned gets exactly one reply and makes exactly one CXone call. HTTP answers keep
+ * sent before, in flight at the stop (its CXone call open), right after the restart (while the
+ * service is still reconnecting) and after readiness returned gets exactly one reply and makes
+ * exactly one CXone call. HTTP answers keep
  * flowing during the outage and their webhook events still reach the receiver.
  */
 class ExternalBrokerRestartTest {
 
+    static final String IN_FLIGHT_PATH = "/api/v2/cti/calls/in-flight-[0-9]+/bridge";
     static final String REPLIES = "test.broker-restart.replies";
     static final String HANDOFF = "{\"dtmf_sequence\":\"12#\",\"voice_history\":{},\"caller_id\":\"+15551234567\"}";
 
@@ -62,6 +66,17 @@ class ExternalBrokerRestartTest {
                 send(broker, "before", 5, calls);
                 assertThat(awaitReplies(broker, calls)).hasSize(5);
 
+                // Two commands are in flight (CXone is answering them slowly) when the broker goes.
+                cxone.server()
+                        .stubFor(post(urlPathMatching(IN_FLIGHT_PATH))
+                                .willReturn(aResponse()
+                                        .withStatus(200)
+                                        .withHeader("Content-Type", "application/json")
+                                        .withBody(CxoneStub.BRIDGE_ANSWER)
+                                        .withFixedDelay(3000)));
+                send(broker, "in-flight", 2, calls);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> cxone.count(postRequestedFor(urlPathMatching(IN_FLIGHT_PATH))) == 2);
                 broker.stop();
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                     HttpResponse<String> ready = ready(service);
