@@ -44,9 +44,10 @@ public final class JmsPool {
      * (JMS_BROKER_URL) the other consumers stayed silent for good (issue 10, ExternalBrokerRestartTest).
      * Artemis' own reconnection instead reconnects forever, recreating sessions and consumers; a
      * transaction open at the failure is rolled back and its message redelivered, which the
-     * idempotency store answers without a second CXone call.
+     * idempotency store answers without a second CXone call. A blocking call (a commit) waits for
+     * the reconnection; a stop during an outage is handled by {@link BrokerAwayAtStop}.
      */
-    public static ConnectionFactory reconnecting(String brokerUrl) {
+    public static ActiveMQConnectionFactory reconnecting(String brokerUrl) {
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
         connections.setReconnectAttempts(-1);
         connections.setRetryInterval(RECONNECT_FIRST_MILLIS);

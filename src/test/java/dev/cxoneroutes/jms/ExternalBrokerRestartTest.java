@@ -7,6 +7,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * JMS consumers reconnect by themselves, readiness names the broker meanwhile, and every command
  * sent before, in flight at the stop (its CXone call open), right after the restart (while the
  * service is still reconnecting) and after readiness returned gets exactly one reply and makes
- * exactly one CXone call. HTTP answers keep
+ * exactly one CXone call, also after a second restart; and the service still stops while the
+ * broker is away. HTTP answers keep
  * flowing during the outage and their webhook events still reach the receiver.
  */
 class ExternalBrokerRestartTest {
@@ -100,6 +102,11 @@ class ExternalBrokerRestartTest {
                         .untilAsserted(
                                 () -> assertThat(ready(service).statusCode()).isEqualTo(200));
                 send(broker, "after", 5, calls);
+                assertThat(awaitReplies(broker, calls)).hasSize(calls.size());
+
+                // A second restart is survived too (camel-sjms2 alone recovers a consumer only once).
+                broker.restart();
+                send(broker, "after-second-restart", 3, calls);
 
                 Map<String, Integer> replies = awaitReplies(broker, calls);
                 assertThat(replies).hasSize(calls.size());
@@ -122,6 +129,10 @@ class ExternalBrokerRestartTest {
                         .untilAsserted(() -> assertThat(receiver.eventsFor("http-during-outage"))
                                 .hasSize(1));
                 assertThat(DataFiles.deadLetterLines(service.dataDirectory())).isEmpty();
+
+                // Stopping the service while the broker is away does not hang on its consumers.
+                broker.stop();
+                assertTimeoutPreemptively(Duration.ofSeconds(90), service::close);
             }
         }
     }
