@@ -38,10 +38,11 @@ public final class JmsPool {
     /**
      * The connection factory of the JMS consumers (the {@code connectionFactory} of every
      * {@code from: sjms2:…} in routes/): each consumer keeps one connection for its lifetime, so it
-     * gains nothing from the pool, and the pool would hurt it. Behind the pool's one shared
-     * connection, only the consumer that registered last hears of a broker failure, and camel-sjms2
-     * 4.17 recovers a consumer's connection only once in its lifetime: after a broker restart
-     * (JMS_BROKER_URL) the other consumers stayed silent for good (issue 10, ExternalBrokerRestartTest).
+     * gains nothing from the pool, and the pool hurt it: behind the pool's one shared connection,
+     * only one of the three consuming routes ran its recovery after a broker restart (JMS_BROKER_URL)
+     * and the others stayed silent for good (seen in ExternalBrokerRestartTest, issue 10); and
+     * camel-sjms2 4.17 recovers a consumer's connection at most once in its lifetime (its recovery
+     * task is never reset after a success).
      * Artemis' own reconnection instead reconnects forever, recreating sessions and consumers; a
      * transaction open at the failure is rolled back and its message redelivered, which the
      * idempotency store answers without a second CXone call. A blocking call (a commit) waits for
