@@ -3,19 +3,21 @@ package dev.cxoneroutes.audit;
 import dev.cxoneroutes.files.LineAppender;
 import dev.cxoneroutes.results.FanOutEvent;
 import dev.cxoneroutes.results.ResultEvents;
-import dev.cxoneroutes.results.ResultPublication;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
 
 /**
  * The audit trail: every {@link FanOutEvent} as one JSON line in
@@ -28,8 +30,11 @@ import org.apache.camel.Processor;
  *
  * <p>The date comes from the event, not from a clock of this class: one source of truth for "when",
  * the clock of {@link ResultEvents}.
+ *
+ * <p>A failure is thrown to the caller; {@link AuditRecorder} decides what a failure means for the
+ * event (it is held and written later) and when to try the disk again ({@link #reopen}).
  */
-public final class AuditLog implements Closeable, Processor {
+public final class AuditLog implements Closeable {
 
     /** Today's and yesterday's files stay open: a late event for yesterday does not reopen anything. */
     private static final int OPEN_DAYS = 2;
@@ -37,6 +42,9 @@ public final class AuditLog implements Closeable, Processor {
     private final Path auditDir;
     private final ReadWriteLock days = new ReentrantReadWriteLock();
     private final TreeMap<LocalDate, LineAppender> open = new TreeMap<>(); // guarded by days
+    /** The identity (inode) of each open file when it was opened: to notice it moved away. */
+    private final Map<LocalDate, Object> openedAs = new HashMap<>(); // guarded by days
+
     private boolean closed; // guarded by days
 
     /** @param auditDir the folder of the daily files, normally {@code DATA_DIR/audit}; created when needed */
@@ -57,21 +65,23 @@ public final class AuditLog implements Closeable, Processor {
         return auditDir.resolve("audit-" + day + ".jsonl");
     }
 
+    /** The UTC day whose file holds the event. */
+    public static LocalDate dayOf(FanOutEvent event) {
+        return event.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
+    }
+
     /**
      * Appends the event as one line and returns once it is written (synced at most once per sync interval).
      *
      * @throws IOException when the line could not be written; the caller decides whether that may
      *     delay anything (it must not delay the caller's answer)
      */
-    /** The {@code results-audit} step: appends the event {@code results-publish} prepared. */
-    @Override
-    public void process(Exchange exchange) throws IOException {
-        append(exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class));
+    public void append(FanOutEvent event) throws IOException {
+        append(dayOf(event), event.toJson());
     }
 
-    public void append(FanOutEvent event) throws IOException {
-        LocalDate day = event.timestamp().atOffset(ZoneOffset.UTC).toLocalDate();
-        String line = event.toJson();
+    /** Appends one line (an event's JSON) to the file of the given UTC day. */
+    public void append(LocalDate day, String line) throws IOException {
         LineAppender appender;
         days.readLock().lock();
         try {
@@ -108,14 +118,73 @@ public final class AuditLog implements Closeable, Processor {
         if (appender == null) {
             appender = LineAppender.open(fileFor(day), syncInterval);
             open.put(day, appender);
+            openedAs.put(day, identityOf(fileFor(day)));
         }
         while (open.size() > OPEN_DAYS) {
             Map.Entry<LocalDate, LineAppender> oldest =
                     open.firstKey().equals(day) ? open.higherEntry(day) : open.firstEntry();
             open.remove(oldest.getKey());
+            openedAs.remove(oldest.getKey());
             oldest.getValue().close();
         }
         return appender;
+    }
+
+    /**
+     * Closes every open file, so that the next append opens its file afresh: after a failed write
+     * the file may be gone or its folder replaced, and a descriptor that failed once is not trusted.
+     */
+    public void reopen() {
+        days.writeLock().lock();
+        try {
+            closeQuietly(open.values());
+            open.clear();
+            openedAs.clear();
+        } finally {
+            days.writeLock().unlock();
+        }
+    }
+
+    /**
+     * True when an open file is no longer at its path (moved, deleted, its folder replaced): lines
+     * appended to it would land in a file nobody reads. {@link AuditRecorder} asks once a second and
+     * then {@link #reopen}s, so the next line goes to the path again, or fails there for all to see.
+     */
+    public boolean filesMovedAway() {
+        days.readLock().lock();
+        try {
+            for (Map.Entry<LocalDate, Object> opened : openedAs.entrySet()) {
+                if (!Objects.equals(opened.getValue(), identityOf(fileFor(opened.getKey())))) {
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            days.readLock().unlock();
+        }
+    }
+
+    /** The file's inode (or the platform's equivalent), or null when there is no such file. */
+    private static Object identityOf(Path file) {
+        try {
+            BasicFileAttributes attributes =
+                    Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            Object key = attributes.fileKey();
+            // Without inodes (Windows) the creation time is the best identity there is.
+            return key != null ? key : attributes.creationTime();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static void closeQuietly(Iterable<LineAppender> appenders) {
+        for (LineAppender appender : appenders) {
+            try {
+                appender.close();
+            } catch (IOException e) {
+                // A descriptor that cannot even close is what reopening leaves behind.
+            }
+        }
     }
 
     @Override
@@ -132,6 +201,7 @@ public final class AuditLog implements Closeable, Processor {
                 }
             }
             open.clear();
+            openedAs.clear();
             if (failure != null) {
                 throw failure;
             }

@@ -57,7 +57,7 @@ public class ServiceWiring implements CamelConfiguration {
         BridgeWiring.bind(context, cxone, json);
 
         ResultEvents events = ResultsWiring.bind(context, metrics, StateStoreWiring.instanceId(settings));
-        AuditWiring.bind(context, settings, dataDirectory);
+        AuditWiring.bind(context, settings, dataDirectory, metrics);
         WebhookWiring.bind(context, dataDirectory, webhooks, metrics);
         JmsWiring.bind(context, settings, dataDirectory, json, events);
         HealthWiring.bind(context, settings, cxone, tokens);

@@ -15,7 +15,9 @@ import org.apache.camel.spi.Registry;
 
 /**
  * Readiness beyond Camel's own route checks (found in the registry by camel-health): the broker,
- * and in live mode CXone's token endpoint, asked at most once per HEALTH_TOKEN_CHECK_SECONDS.
+ * and in live mode CXone's API host (a TCP connect, at most once per HEALTH_CXONE_CHECK_SECONDS)
+ * and token endpoint (at most once per HEALTH_TOKEN_CHECK_SECONDS). After startup the service says
+ * in the log whether CXone (or the sandbox) can be reached: see {@link CxoneReachability}.
  */
 public final class HealthWiring {
 
@@ -32,7 +34,21 @@ public final class HealthWiring {
                         Duration.ofSeconds(settings.number("health.broker-check-seconds", 10)),
                         Clock.systemUTC());
         registry.bind("brokerReadiness", new ReadinessCheck("broker", brokerUsable, "The JMS broker is not reachable"));
+        CxoneReachability reachability = new CxoneReachability(
+                cxone.baseUrl(),
+                Duration.ofMillis(settings.number("health.cxone-connect-timeout-millis", 2000)),
+                cxone.sandbox());
+        context.getManagementStrategy().addEventNotifier(reachability);
         if (!cxone.sandbox()) {
+            registry.bind(
+                    "cxoneReadiness",
+                    new ReadinessCheck(
+                            "cxone",
+                            new CachedProbe(
+                                    reachability::reachable,
+                                    Duration.ofSeconds(settings.number("health.cxone-check-seconds", 10)),
+                                    Clock.systemUTC()),
+                            "CXone's API host (CXONE_BASE_URL) does not accept a connection"));
             CachedProbe tokenUsable = new CachedProbe(
                     tokens::isUsable,
                     Duration.ofSeconds(settings.number("health.token-check-seconds", 30)),

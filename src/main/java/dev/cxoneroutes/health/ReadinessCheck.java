@@ -31,15 +31,18 @@ public class ReadinessCheck extends AbstractHealthCheck {
         return false;
     }
 
+    /** What readiness would say now, for a step that avoids a dependency known to be away. */
+    public boolean usable() {
+        try {
+            return usable.getAsBoolean();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
-        boolean up;
-        try {
-            up = usable.getAsBoolean();
-        } catch (RuntimeException e) {
-            up = false;
-        }
-        if (up) {
+        if (usable()) {
             builder.up();
         } else {
             builder.message(downMessage).down();

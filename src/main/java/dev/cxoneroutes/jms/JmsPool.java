@@ -1,6 +1,7 @@
 package dev.cxoneroutes.jms;
 
 import jakarta.jms.ConnectionFactory;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
@@ -27,7 +28,34 @@ public final class JmsPool {
     /** A send waits this long for a free session before it fails (and is retried or dead-lettered). */
     static final long SESSION_WAIT_MILLIS = 30_000;
 
+    /** A broker that went away is tried again after this, then ever less often, up to the maximum. */
+    static final long RECONNECT_FIRST_MILLIS = 500;
+
+    static final long RECONNECT_MAX_MILLIS = 5_000;
+
     private JmsPool() {}
+
+    /**
+     * The connection factory of the JMS consumers (the {@code connectionFactory} of every
+     * {@code from: sjms2:…} in routes/): each consumer keeps one connection for its lifetime, so it
+     * gains nothing from the pool, and the pool hurt it: behind the pool's one shared connection,
+     * only one of the three consuming routes ran its recovery after a broker restart (JMS_BROKER_URL)
+     * and the others stayed silent for good (seen in ExternalBrokerRestartTest, issue 10); and
+     * camel-sjms2 4.17 recovers a consumer's connection at most once in its lifetime (its recovery
+     * task is never reset after a success).
+     * Artemis' own reconnection instead reconnects forever, recreating sessions and consumers; a
+     * transaction open at the failure is rolled back and its message redelivered, which the
+     * idempotency store answers without a second CXone call. A blocking call (a commit) waits for
+     * the reconnection; a stop during an outage is handled by {@link BrokerAwayAtStop}.
+     */
+    public static ActiveMQConnectionFactory reconnecting(String brokerUrl) {
+        ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
+        connections.setReconnectAttempts(-1);
+        connections.setRetryInterval(RECONNECT_FIRST_MILLIS);
+        connections.setRetryIntervalMultiplier(2.0);
+        connections.setMaxRetryInterval(RECONNECT_MAX_MILLIS);
+        return connections;
+    }
 
     public static ConnectionFactory around(ConnectionFactory broker) {
         JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();

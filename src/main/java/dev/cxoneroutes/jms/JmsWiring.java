@@ -5,6 +5,7 @@ import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.config.EarlyConsumerStop;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.results.ResultEvents;
+import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
@@ -41,7 +42,8 @@ public final class JmsWiring {
      */
     private static void bindBroker(CamelContext context, Settings settings, Path dataDirectory) throws Exception {
         String brokerUrl = settings.text("jms.broker-url").orElse(null);
-        if (brokerUrl == null) {
+        boolean external = brokerUrl != null;
+        if (!external) {
             EmbeddedBroker broker = new EmbeddedBroker(
                     dataDirectory.resolve("broker"),
                     settings.text("jms.embedded-host", "127.0.0.1"),
@@ -54,6 +56,16 @@ public final class JmsWiring {
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
         context.getRegistry().bind("jmsConnectionFactory", connections);
         // Pooled: camel-sjms2 would otherwise open a broker connection per send (see JmsPool).
-        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(JmsPool.around(connections));
+        ConnectionFactory pool = JmsPool.around(connections);
+        context.getComponent("sjms2", Sjms2Component.class).setConnectionFactory(pool);
+        // An external broker may restart under the service: its consumers get their own connections
+        // that reconnect by themselves (see JmsPool). The embedded one lives and dies with the service.
+        if (external) {
+            ActiveMQConnectionFactory consumers = JmsPool.reconnecting(brokerUrl);
+            context.getRegistry().bind("jmsConsumerConnectionFactory", consumers);
+            context.getManagementStrategy().addEventNotifier(new BrokerAwayAtStop(connections, consumers));
+        } else {
+            context.getRegistry().bind("jmsConsumerConnectionFactory", pool);
+        }
     }
 }

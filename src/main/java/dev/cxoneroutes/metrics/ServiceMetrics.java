@@ -28,6 +28,9 @@ public class ServiceMetrics {
     static final String WEBHOOK_DELIVERIES = "cti.webhook.deliveries";
     static final String WEBHOOK_DEAD_LETTERS = "cti.webhook.dead.letters";
     static final String FAN_OUT_FAILURES = "cxone.results.failures";
+    static final String AUDIT_WRITE_FAILURES = "cxone.audit.write.failures";
+    static final String AUDIT_EVENTS_LOST = "cxone.audit.events.lost";
+    static final String AUDIT_BACKLOG = "cxone.audit.backlog.events";
 
     /** Histogram buckets: IVR answers are expected well under a second, CXone retries can take half a minute. */
     private static final Duration[] BUCKETS = {
@@ -109,6 +112,26 @@ public class ServiceMetrics {
                 .register(registry)
                 .increment();
     }
+
+    /**
+     * The audit file's meters (issue 10): events whose line could not be written when they were
+     * recorded, those given up because too many were held, and how many are held in memory now.
+     */
+    public AuditMeters auditMeters(java.util.function.IntSupplier held) {
+        Counter failures = Counter.builder(AUDIT_WRITE_FAILURES)
+                .description("Result events whose audit line could not be written when recorded (held in memory)")
+                .register(registry);
+        Counter lost = Counter.builder(AUDIT_EVENTS_LOST)
+                .description("Result events never written to the audit file: the in-memory backlog was full")
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder(AUDIT_BACKLOG, held::getAsInt)
+                .description("Result events held in memory until the audit file can be written again")
+                .register(registry);
+        return new AuditMeters(failures::increment, lost::increment);
+    }
+
+    /** What the audit writer counts; see {@link #auditMeters}. */
+    public record AuditMeters(Runnable writeFailed, Runnable eventLost) {}
 
     private static String requestKey(String operation, String outcome, ResultEvent.Source source) {
         return operation + '/' + outcome + '/' + source.name();

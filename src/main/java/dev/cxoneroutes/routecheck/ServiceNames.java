@@ -21,6 +21,7 @@ final class ServiceNames {
             "answerWriter",
             "apiDocs",
             "auditLog",
+            "auditReadiness",
             "batchFiles",
             "batchLineExecutor",
             "batchLines",
@@ -41,6 +42,7 @@ final class ServiceNames {
             "handoffRequestReader",
             "idempotentReplay",
             "jmsConnectionFactory",
+            "jmsConsumerConnectionFactory",
             "jmsReplyWriter",
             "jmsRequests",
             "jsonBodies",
@@ -57,7 +59,8 @@ final class ServiceNames {
             "webhookAttempt",
             "webhookDeadLetters",
             "webhookOutbox",
-            "webhookRequeue");
+            "webhookRequeue",
+            "webhookUnqueued");
 
     /** {@code direct:} endpoints that Java route builders consume (handoff/, bridge/, batch/, cxone/). */
     static final Set<String> JAVA_ENDPOINTS = Set.of(

@@ -20,11 +20,14 @@ public class WebhookDeadLetters {
     private final DeadLetterFile file;
     private final ServiceMetrics metrics;
     private final Clock clock;
+    private final UnqueuedDeliveries unqueued;
 
-    public WebhookDeadLetters(DeadLetterFile file, ServiceMetrics metrics, Clock clock) {
+    /** @param unqueued where deliveries the broker would not take wait for it to come back */
+    public WebhookDeadLetters(DeadLetterFile file, ServiceMetrics metrics, Clock clock, UnqueuedDeliveries unqueued) {
         this.file = file;
         this.metrics = metrics;
         this.clock = clock;
+        this.unqueued = unqueued;
     }
 
     /** A delivery (JSON, as queued) whose retry budget is spent. */
@@ -40,14 +43,17 @@ public class WebhookDeadLetters {
                 file.file());
     }
 
-    /** A delivery the broker would not take: kept as a dead letter so that it can be replayed. */
+    /**
+     * A delivery the broker would not take (it is down): kept on disk and queued again by itself
+     * when the broker is back (see {@link UnqueuedDeliveries}); not a dead letter, nothing was given up.
+     */
     public void unqueued(Exchange exchange) throws IOException {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         WebhookDelivery delivery = WebhookDelivery.fromJson(
                         exchange.getMessage().getBody(String.class))
                 .afterFailedAttempt("could not be queued ("
                         + (failure == null ? "unknown" : failure.getClass().getSimpleName()) + ")");
-        append(delivery.toJson());
+        unqueued.hold(delivery);
     }
 
     /**

@@ -1,9 +1,11 @@
 package dev.cxoneroutes.webhooks;
 
 import dev.cxoneroutes.config.CloseOnStop;
+import dev.cxoneroutes.health.ReadinessCheck;
 import dev.cxoneroutes.metrics.ServiceMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -25,7 +27,18 @@ public final class WebhookWiring {
         Clock clock = Clock.systemUTC();
         DeadLetterFile deadLetterFile = new DeadLetterFile(dataDirectory.resolve("dead-letter"));
         context.addService(new CloseOnStop(deadLetterFile), true, false);
-        registry.bind("webhookDeadLetters", new WebhookDeadLetters(deadLetterFile, metrics, clock));
+        // The broker's readiness check is bound later (health/HealthWiring): looked up when asked.
+        UnqueuedDeliveries unqueued = new UnqueuedDeliveries(
+                dataDirectory.resolve("dead-letter"),
+                () -> {
+                    ReadinessCheck broker = registry.lookupByNameAndType("brokerReadiness", ReadinessCheck.class);
+                    return broker == null || broker.usable();
+                },
+                Duration.ofSeconds(1),
+                clock);
+        context.addService(new CloseOnStop(unqueued), true, false);
+        registry.bind("webhookUnqueued", unqueued);
+        registry.bind("webhookDeadLetters", new WebhookDeadLetters(deadLetterFile, metrics, clock, unqueued));
         registry.bind("webhookOutbox", new WebhookOutbox(webhooks.urls(), clock));
         WebhookPoster poster = new WebhookPoster(
                 WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);

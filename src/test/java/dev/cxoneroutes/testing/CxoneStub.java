@@ -27,9 +27,14 @@ public final class CxoneStub implements AutoCloseable {
 
     /** @param extensions WireMock extensions, e.g. a listener that watches the requests */
     public CxoneStub(com.github.tomakehurst.wiremock.extension.Extension... extensions) {
+        this(0, extensions);
+    }
+
+    /** On a given port (0: any free one), e.g. to bring CXone back where the service expects it. */
+    public CxoneStub(int port, com.github.tomakehurst.wiremock.extension.Extension... extensions) {
         server = new WireMockServer(options()
                 .bindAddress("127.0.0.1")
-                .dynamicPort()
+                .port(port)
                 .containerThreads(250)
                 .jettyAcceptors(2)
                 .extensions(extensions));

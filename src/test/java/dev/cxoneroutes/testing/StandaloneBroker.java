@@ -23,7 +23,9 @@ import org.awaitility.Awaitility;
 /**
  * An ActiveMQ Artemis broker in a JVM of its own, as an operator runs it for JMS_BROKER_URL: the
  * service reaches it over TCP only, never in-VM. {@link #start()} launches it with this test
- * classpath and waits until its port accepts; {@link #close()} kills it.
+ * classpath and waits until its port accepts; {@link #close()} kills it. {@link #stop()} and
+ * {@link #restart()} take it away and bring it back on the same port and journal, as an operator's
+ * restart (or a crash and restart) of the broker does.
  */
 public final class StandaloneBroker implements AutoCloseable {
 
@@ -31,21 +33,39 @@ public final class StandaloneBroker implements AutoCloseable {
 
     private final int port;
     private final Path directory;
-    private final Process process;
+    private Process process;
 
-    private StandaloneBroker(int port, Path directory, Process process) {
+    private StandaloneBroker(int port, Path directory) {
         this.port = port;
         this.directory = directory;
-        this.process = process;
     }
 
     public static StandaloneBroker start() {
-        int port = RunningService.freePort();
         try {
-            Path directory = Files.createTempDirectory("standalone-broker");
-            String java =
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process process = new ProcessBuilder(List.of(
+            StandaloneBroker broker =
+                    new StandaloneBroker(RunningService.freePort(), Files.createTempDirectory("standalone-broker"));
+            broker.launch();
+            return broker;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Kills the broker process (as a crash or a hard stop would); its journal stays. */
+    public void stop() {
+        close();
+    }
+
+    /** Starts the broker again on the same port and journal, and waits until it accepts. */
+    public void restart() {
+        stop();
+        launch();
+    }
+
+    private void launch() {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            process = new ProcessBuilder(List.of(
                             java,
                             "-Xmx256m",
                             "-cp",
@@ -54,22 +74,22 @@ public final class StandaloneBroker implements AutoCloseable {
                             String.valueOf(port),
                             directory.toString()))
                     .redirectErrorStream(true)
-                    .redirectOutput(directory.resolve("broker.log").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            directory.resolve("broker.log").toFile()))
                     .start();
-            StandaloneBroker broker = new StandaloneBroker(port, directory, process);
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        if (!process.isAlive()) {
-                            throw new IllegalStateException("The broker exited: " + broker.log());
-                        }
-                        return broker.accepts();
-                    });
-            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        Process launched = process;
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!launched.isAlive()) {
+                        throw new IllegalStateException("The broker exited: " + log());
+                    }
+                    return accepts();
+                });
     }
 
     public String url() {
@@ -107,6 +127,9 @@ public final class StandaloneBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        if (process == null) {
+            return;
+        }
         process.destroyForcibly();
         try {
             process.waitFor();
