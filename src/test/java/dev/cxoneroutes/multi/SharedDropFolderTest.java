@@ -113,7 +113,8 @@ class SharedDropFolderTest {
                 assertThat(batch.path("state").asText()).isEqualTo("done");
                 assertThat(batch.path("succeeded").asLong()).isEqualTo(lines);
                 assertThat(batch.has("lines_per_second")).isTrue();
-                finishedBy.put(batch.path("file").asText(), batch.path("instance").asText());
+                finishedBy.put(
+                        batch.path("file").asText(), batch.path("instance").asText());
             });
             assertThat(finishedBy.keySet()).containsExactlyInAnyOrderElementsOf(files);
             assertThat(new HashSet<>(finishedBy.values()))
