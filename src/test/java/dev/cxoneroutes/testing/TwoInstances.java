@@ -56,8 +56,21 @@ public final class TwoInstances implements AutoCloseable {
         databaseDirectory = Files.createTempDirectory("two-instances-db");
         databasePort = RunningService.freePort();
         dropDirectory = Files.createTempDirectory("two-instances-drop");
-        startDatabase();
-        broker = StandaloneBroker.start();
+        // The broker's JVM starts while PostgreSQL does: each waits seconds for its own process.
+        CompletableFuture<StandaloneBroker> brokerStarting = CompletableFuture.supplyAsync(StandaloneBroker::start);
+        try {
+            startDatabase();
+        } finally {
+            if (database == null) {
+                brokerStarting.thenAccept(StandaloneBroker::close);
+            }
+        }
+        try {
+            broker = brokerStarting.join();
+        } catch (RuntimeException brokerFailed) {
+            stopDatabase();
+            throw brokerFailed;
+        }
         cxone = new CxoneStub();
         instances = List.of(new Instance("instance-a"), new Instance("instance-b"));
         resetStub();
