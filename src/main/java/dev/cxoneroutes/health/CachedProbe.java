@@ -15,7 +15,7 @@ public final class CachedProbe implements BooleanSupplier {
     private final BooleanSupplier probe;
     private final Duration ttl;
     private final Clock clock;
-    private boolean lastAnswer; // guarded by this
+    private volatile boolean lastAnswer = true; // written under this
     private Instant answeredAt; // guarded by this
 
     public CachedProbe(BooleanSupplier probe, Duration ttl, Clock clock) {
@@ -37,6 +37,15 @@ public final class CachedProbe implements BooleanSupplier {
             lastAnswer = answer;
             answeredAt = clock.instant();
         }
+        return lastAnswer;
+    }
+
+    /**
+     * The last probe's answer without probing or waiting (true before the first probe): for a hot
+     * path that must never run the probe itself, while something else keeps asking {@link
+     * #getAsBoolean}.
+     */
+    public boolean lastAnswer() {
         return lastAnswer;
     }
 }

@@ -40,6 +40,14 @@ public class ReadinessCheck extends AbstractHealthCheck {
         }
     }
 
+    /**
+     * What the last probe said, never probing on the caller's thread when the check is a {@link
+     * CachedProbe}: for a step on every request's path.
+     */
+    public boolean lastKnownUsable() {
+        return usable instanceof CachedProbe cached ? cached.lastAnswer() : usable();
+    }
+
     @Override
     protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
         if (usable()) {

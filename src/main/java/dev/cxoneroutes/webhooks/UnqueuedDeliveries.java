@@ -31,19 +31,29 @@ public final class UnqueuedDeliveries implements Closeable {
     private final DeadLetterFile spool;
     private final Path replayFolder;
     private final BooleanSupplier brokerUsable;
+    private final BooleanSupplier brokerLastKnownUsable;
     private final Clock clock;
     private final ScheduledExecutorService timer;
     private long heldSinceReplay; // guarded by this
 
     /**
      * @param deadLetterDir {@code DATA_DIR/dead-letter}
-     * @param brokerUsable whether the broker takes connections (readiness check {@code broker})
+     * @param brokerUsable whether the broker takes connections (readiness check {@code broker}); may
+     *     probe the broker, so only this class's timer asks it
+     * @param brokerLastKnownUsable what that check last found, without probing: asked on every
+     *     delivery, where a probe (a connection attempt) would hold up the answer it belongs to
      * @param checkInterval how often the spool is handed to the replay folder when the broker is back
      */
-    public UnqueuedDeliveries(Path deadLetterDir, BooleanSupplier brokerUsable, Duration checkInterval, Clock clock) {
+    public UnqueuedDeliveries(
+            Path deadLetterDir,
+            BooleanSupplier brokerUsable,
+            BooleanSupplier brokerLastKnownUsable,
+            Duration checkInterval,
+            Clock clock) {
         this.spool = new DeadLetterFile(deadLetterDir.resolve("unqueued"));
         this.replayFolder = deadLetterDir.resolve("replay");
         this.brokerUsable = brokerUsable;
+        this.brokerLastKnownUsable = brokerLastKnownUsable;
         this.clock = clock;
         this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "webhook-unqueued");
@@ -56,7 +66,7 @@ public final class UnqueuedDeliveries implements Closeable {
 
     /** Step of results-webhook-enqueue: fails at once while the broker is known to be down. */
     public void refuseWhileBrokerDown() throws BrokerUnavailableException {
-        if (!brokerUsable.getAsBoolean()) {
+        if (!brokerLastKnownUsable.getAsBoolean()) {
             throw new BrokerUnavailableException();
         }
     }

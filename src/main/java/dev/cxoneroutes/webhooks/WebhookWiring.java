@@ -34,6 +34,10 @@ public final class WebhookWiring {
                     ReadinessCheck broker = registry.lookupByNameAndType("brokerReadiness", ReadinessCheck.class);
                     return broker == null || broker.usable();
                 },
+                () -> {
+                    ReadinessCheck broker = registry.lookupByNameAndType("brokerReadiness", ReadinessCheck.class);
+                    return broker == null || broker.lastKnownUsable();
+                },
                 Duration.ofSeconds(1),
                 clock);
         context.addService(new CloseOnStop(unqueued), true, false);

@@ -48,4 +48,24 @@ class CachedProbeTest {
 
         assertThat(probe.getAsBoolean()).isFalse();
     }
+
+    @Test
+    void the_last_answer_is_read_without_probing_even_once_it_is_stale() {
+        AtomicInteger calls = new AtomicInteger();
+        CachedProbe probe = new CachedProbe(
+                () -> {
+                    calls.incrementAndGet();
+                    return false;
+                },
+                Duration.ofSeconds(10),
+                clock);
+
+        assertThat(probe.lastAnswer()).as("before any probe: presumed up").isTrue();
+        assertThat(calls).hasValue(0);
+
+        assertThat(probe.getAsBoolean()).isFalse();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(probe.lastAnswer()).isFalse();
+        assertThat(calls).hasValue(1);
+    }
 }
