@@ -138,7 +138,15 @@ class GeneratedRequestsOverHttpTest {
 
     @Test
     void every_line_of_a_generated_drop_file_gets_one_result_naming_its_line() throws IOException {
-        Random random = new Random(Long.getLong("generated.seed", new Random().nextLong()));
+        long seed = Long.getLong("generated.seed", new Random().nextLong());
+        try {
+            dropAGeneratedFile(new Random(seed));
+        } catch (AssertionError failure) {
+            throw new AssertionError("Replay with -Dgenerated.seed=" + seed + ": " + failure.getMessage(), failure);
+        }
+    }
+
+    private void dropAGeneratedFile(Random random) throws IOException {
         List<String> lines = new ArrayList<>();
         Map<Integer, String> invalidField = new HashMap<>();
         Map<Integer, BridgeInputs.Valid> valid = new HashMap<>();

@@ -147,6 +147,25 @@ class DropFolderTest {
     }
 
     @Test
+    void numbers_lines_by_their_place_in_the_file_when_it_starts_with_empty_lines() throws Exception {
+        // Camel's streaming tokenizer skipped an empty first line: every later line was numbered one
+        // too low, and the blank line 2 "got" line 3's result.
+        String longCallId = "x".repeat(60);
+        String content = "\n\n" + command("first") + "\r\n\n# a comment\n{broken\n" + "{\"padding\":\""
+                + "p".repeat(40_000) + "\"," + command(longCallId).substring(1) + "\n";
+        drop("leading-blanks.jsonl", content);
+
+        awaitMoved("processed", "leading-blanks.jsonl");
+
+        Map<Integer, JsonNode> byLine = results("leading-blanks.jsonl").stream()
+                .collect(Collectors.toMap(r -> r.path("line").asInt(), r -> r));
+        assertThat(byLine).containsOnlyKeys(3, 6, 7);
+        assertThat(byLine.get(3).path("call_id").asText()).isEqualTo("first");
+        assertThat(byLine.get(6).path("code").asText()).isEqualTo("MALFORMED_JSON");
+        assertThat(byLine.get(7).path("call_id").asText()).isEqualTo(longCallId);
+    }
+
+    @Test
     void ignores_dot_files_and_tmp_files() throws Exception {
         Files.createDirectories(inbox);
         Files.writeString(inbox.resolve(".hidden.jsonl"), command("hidden") + "\n");
