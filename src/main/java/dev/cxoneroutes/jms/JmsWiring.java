@@ -54,6 +54,10 @@ public final class JmsWiring {
             brokerUrl = broker.inVmUrl();
         }
         ActiveMQConnectionFactory connections = new ActiveMQConnectionFactory(brokerUrl);
+        // sjms2 asks its session for the queue at every send, and Artemis then asked the broker about
+        // it three times (queue, address, queue again) before the send itself: four blocking round
+        // trips per queued webhook (JFR at 200 req/s). A pooled session keeps the queue it checked.
+        connections.setCacheDestinations(true);
         context.getRegistry().bind("jmsConnectionFactory", connections);
         // Pooled: camel-sjms2 would otherwise open a broker connection per send (see JmsPool).
         ConnectionFactory pool = JmsPool.around(connections);
