@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.validation.Validator;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -44,18 +45,33 @@ public class JsonBodies {
         this.validator = validator;
     }
 
-    /** The body as a JSON object; anything else is {@link ProblemCode#MALFORMED_JSON}. */
+    /**
+     * The body as a JSON object; anything else is {@link ProblemCode#MALFORMED_JSON}. An HTTP body
+     * is parsed from its bytes (JSON is UTF-8): Camel's conversion of the request stream to a String
+     * allocated two 8 KiB buffers per request, a sixth of the handoff's allocations (JFR, c=50).
+     */
     public ObjectNode object(Exchange exchange) {
-        return object(exchange.getMessage().getBody(String.class));
+        Object body = exchange.getMessage().getBody();
+        if (body == null || body instanceof String) {
+            return object((String) body);
+        }
+        byte[] bytes = exchange.getMessage().getBody(byte[].class);
+        try {
+            return checkObject(bytes == null || bytes.length == 0 ? null : wholeText.readTree(bytes));
+        } catch (IOException e) {
+            throw new RequestRejectedException(ProblemCode.MALFORMED_JSON, "The body is not valid JSON.");
+        }
     }
 
     public ObjectNode object(String text) {
-        JsonNode node;
         try {
-            node = text == null || text.isBlank() ? null : wholeText.readTree(text);
+            return checkObject(text == null || text.isBlank() ? null : wholeText.readTree(text));
         } catch (JsonProcessingException e) {
             throw new RequestRejectedException(ProblemCode.MALFORMED_JSON, "The body is not valid JSON.");
         }
+    }
+
+    private static ObjectNode checkObject(JsonNode node) {
         if (node == null || !node.isObject()) {
             throw new RequestRejectedException(ProblemCode.MALFORMED_JSON, "The body must be a JSON object.");
         }
