@@ -1,8 +1,10 @@
 package dev.cxoneroutes.webhooks;
 
 import dev.cxoneroutes.results.FanOutEvent;
+import dev.cxoneroutes.results.ResultPublication;
 import java.time.Clock;
 import java.util.List;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * Turns a result event into the deliveries to queue: one per {@code CTI_WEBHOOK_URLS} entry, each
@@ -18,8 +20,12 @@ public class WebhookOutbox {
         this.clock = clock;
     }
 
-    /** Empty when no webhook URL is configured. */
-    public List<String> deliveriesFor(FanOutEvent event) {
+    /**
+     * Empty when no webhook URL is configured. The event is bound by annotation: a route naming it
+     * as a parameter ({@code deliveriesFor(${exchangeProperty…})}) made Camel introspect this class
+     * again for every event.
+     */
+    public List<String> deliveriesFor(@ExchangeProperty(ResultPublication.EVENT) FanOutEvent event) {
         if (urls.isEmpty()) {
             return List.of();
         }
