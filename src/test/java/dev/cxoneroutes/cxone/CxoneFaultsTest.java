@@ -11,6 +11,10 @@ import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.FaultOutcome;
 import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.RunningService;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -42,13 +46,31 @@ class CxoneFaultsTest {
     @RegisterExtension
     static final LiveService live = new LiveService(CxoneFaultsTest::smallLimits);
 
+    /**
+     * A port held by a socket that is bound but never listens: a connection to it is refused, and no
+     * other process can start listening on it meanwhile (a merely free port was once taken by a
+     * service running beside the tests, which answered 404).
+     */
+    static final Socket REFUSING_PORT = portNobodyCanListenOn();
+
     /** CXone's API at a port where nothing listens; the token endpoint stays on the stub. */
     @RegisterExtension
     static final LiveService unreachable = new LiveService(settings -> {
         smallLimits(settings);
         settings.put("cxone.token-url", settings.get("cxone.base-url") + CxoneStub.TOKEN_PATH);
-        settings.put("cxone.base-url", "http://127.0.0.1:" + RunningService.freePort());
+        settings.put("cxone.base-url", "http://127.0.0.1:" + REFUSING_PORT.getLocalPort());
     });
+
+    private static Socket portNobodyCanListenOn() {
+        try {
+            Socket socket = new Socket();
+            socket.setReuseAddress(false); // a listener's bind with SO_REUSEADDR still conflicts
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 
     static void smallLimits(java.util.Map<String, String> settings) {
         settings.put("cxone.max-attempts", String.valueOf(MAX_ATTEMPTS));

@@ -35,8 +35,10 @@ public final class CtiReceiver implements AutoCloseable {
                 .port(port)
                 .containerThreads(20)
                 .jettyAcceptors(1));
-        server.start();
+        // Answering 200 before the first request can arrive: a delivery racing a start followed by
+        // the stub got WireMock's 404, was retried and counted twice by the kill -9 test.
         reset();
+        server.start();
         return this;
     }
 
