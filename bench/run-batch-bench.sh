@@ -114,7 +114,11 @@ PEAK_RSS=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$SERVICE_PID/status")
 # CPU the service used for the file (user + system, start-up excluded): a figure the other load on
 # a shared machine distorts less than lines/s.
 CPU_SECONDS=$(awk -v a="$CPU_AT_DROP" -v b="$(cpu_seconds)" 'BEGIN { printf "%.1f", b - a }')
-echo "batches: $(curl -s -H 'X-API-Key: bench-key' "http://127.0.0.1:$HTTP_PORT/api/v1/batches")"
+BATCHES=$(curl -s -H 'X-API-Key: bench-key' "http://127.0.0.1:$HTTP_PORT/api/v1/batches")
+echo "batches: $BATCHES"
+# From the drop to the service opening the file (the file consumer's poll and its read lock).
+OPENED=$(date -d "$(grep -o '"started_at":"[^"]*"' <<< "$BATCHES" | head -1 | cut -d'"' -f4)" +%s.%N)
+awk -v s="$START" -v o="$OPENED" 'BEGIN { printf "drop to file opened: %.2f s\n", o - s }'
 awk -v s="$START" -v e="$END" -v n="$RESULTS" -v ok="$SUCCEEDED" -v b="$BRIDGES" -v rss="$PEAK_RSS" -v cpu="$CPU_SECONDS" 'BEGIN {
   printf "lines: %d results, %d succeeded, %d bridge requests at the stub\n", n, ok, b
   printf "wall time (drop to processed/): %.1f s => %.0f lines/s\n", e - s, n / (e - s)
