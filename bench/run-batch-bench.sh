@@ -8,6 +8,7 @@
 #                                            # BATCH_CONCURRENCY's default) STUB_DELAY_MS=20 HEAP=256m
 #   SAMPLE=1 bench/run-batch-bench.sh 20000  # also a line per second: results, service CPU, the JIT
 #                                            # compiler threads' and GC threads' CPU
+#   WEBHOOKS=1 bench/run-batch-bench.sh 20000 # CTI webhooks on, to a receiver in the stub, as bench/run.sh runs it
 #   JAR=/tmp/a.jar bench/run-batch-bench.sh  # another build's jar (A/B runs)
 #   JFR=1 bench/run-batch-bench.sh 20000     # also a JFR profile (settings=profile) of the file's run
 set -euo pipefail
@@ -38,7 +39,13 @@ awk -v n="$LINES" 'BEGIN { for (i = 1; i <= n; i++)
   printf "{\"callId\":\"bench-%d\",\"targets\":[{\"type\":\"phone\",\"value\":\"+1555%07d\"}],\"direction\":\"transfer\"}\n", i, i }' \
   > "$WORK/$FILE"
 
-java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" > "$WORK/stub.log" 2>&1 &
+WEBHOOK_PORT=0
+if [ -n "${WEBHOOKS:-}" ]; then
+  WEBHOOK_PORT=$((HTTP_PORT + 3))
+  export CTI_WEBHOOK_URLS=http://127.0.0.1:$WEBHOOK_PORT/webhook
+  export CTI_WEBHOOK_SECRET=whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMzItYnl0ZXMhIQ==
+fi
+java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" "$WEBHOOK_PORT" > "$WORK/stub.log" 2>&1 &
 STUB_PID=$!
 
 if [ -n "$CONCURRENCY" ]; then export BATCH_CONCURRENCY=$CONCURRENCY; fi
@@ -54,7 +61,7 @@ for _ in $(seq 1 120); do
 done
 curl -sf "http://127.0.0.1:$((HTTP_PORT + 1))/observe/health/ready" > /dev/null || { echo "service did not start; see $WORK/service.log" >&2; exit 1; }
 
-echo "dropping $FILE (stub delay ${STUB_DELAY_MS} ms, BATCH_CONCURRENCY=${CONCURRENCY:-default}, -Xmx$HEAP)"
+echo "dropping $FILE (stub delay ${STUB_DELAY_MS} ms, BATCH_CONCURRENCY=${CONCURRENCY:-default}, -Xmx$HEAP, webhooks ${WEBHOOKS:+on})"
 # CPU seconds of the service's threads whose name matches the extended regex $1.
 thread_cpu() {
   local pattern=$1 total=0 line comm rest
@@ -116,6 +123,7 @@ PEAK_RSS=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$SERVICE_PID/status")
 CPU_SECONDS=$(awk -v a="$CPU_AT_DROP" -v b="$(cpu_seconds)" 'BEGIN { printf "%.1f", b - a }')
 BATCHES=$(curl -s -H 'X-API-Key: bench-key' "http://127.0.0.1:$HTTP_PORT/api/v1/batches")
 echo "batches: $BATCHES"
+echo "stub: $(curl -s "http://127.0.0.1:$STUB_PORT/stats")"
 # From the drop to the service opening the file (the file consumer's poll and its read lock).
 OPENED=$(date -d "$(grep -o '"started_at":"[^"]*"' <<< "$BATCHES" | head -1 | cut -d'"' -f4)" +%s.%N)
 awk -v s="$START" -v o="$OPENED" 'BEGIN { printf "drop to file opened: %.2f s\n", o - s }'
