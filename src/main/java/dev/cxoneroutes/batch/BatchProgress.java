@@ -28,11 +28,14 @@ public class BatchProgress {
     private final String instance;
     /** Null for one instance on its own. */
     private final SharedDropFiles shared;
+    /** How many lines may be at CXone at once, shown in the progress line. */
+    private final AdaptiveLimit limit;
 
-    public BatchProgress(int recentFiles, String instance, SharedDropFiles shared) {
+    public BatchProgress(int recentFiles, String instance, SharedDropFiles shared, AdaptiveLimit limit) {
         this.recentFiles = recentFiles;
         this.instance = instance;
         this.shared = shared;
+        this.limit = limit;
     }
 
     /** The run of this file on this instance, if it is running here. */
@@ -81,17 +84,23 @@ public class BatchProgress {
         return all;
     }
 
-    /** One line per running file. */
+    /**
+     * One line per running file, with the lines at CXone and the adaptive limit (shared by every
+     * file of this instance): whether the limit or something else holds a file back.
+     */
     public void logRunning() {
         running.values().forEach(run -> {
             BatchStatus status = run.status();
             LOG.info(
-                    "Batch {} in progress: {} lines read, {} succeeded, {} failed, {} lines/s",
+                    "Batch {} in progress: {} lines read, {} succeeded, {} failed, {} lines/s; lines at CXone: {} (limit {} of {})",
                     status.file(),
                     status.linesRead(),
                     status.succeeded(),
                     status.failed(),
-                    status.linesPerSecond());
+                    status.linesPerSecond(),
+                    limit.inFlight(),
+                    limit.limit(),
+                    limit.ceiling());
         });
     }
 

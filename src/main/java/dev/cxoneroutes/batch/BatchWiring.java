@@ -32,7 +32,14 @@ public final class BatchWiring {
         Registry registry = context.getRegistry();
         String instance = StateStoreWiring.instanceId(settings);
         SharedDropFiles shared = sharedDropFiles(context, settings, instance);
-        BatchProgress progress = new BatchProgress(settings.number("batch.recent-files", 100), instance, shared);
+        int ceiling = settings.number("batch.concurrency", 64);
+        AdaptiveLimit limit = new AdaptiveLimit(
+                settings.number("batch.concurrency-start", 16),
+                ceiling,
+                newLimit -> LOG.info(
+                        "CXone pushed back on drop-file lines (429, 5xx or timeout): drop-file lines at CXone at once now at most {}",
+                        newLimit));
+        BatchProgress progress = new BatchProgress(settings.number("batch.recent-files", 100), instance, shared, limit);
         registry.bind("batchProgress", progress);
         DropFileClaims claims = new DropFileClaims(shared, progress, context);
         registry.bind("dropFileClaims", claims);
@@ -48,15 +55,7 @@ public final class BatchWiring {
                         instance,
                         shared));
         registry.bind("batchLines", new BatchLines(json, events));
-        int ceiling = settings.number("batch.concurrency", 64);
-        registry.bind(
-                "batchCallGate",
-                new BatchCallGate(new AdaptiveLimit(
-                        settings.number("batch.concurrency-start", 16),
-                        ceiling,
-                        limit -> LOG.info(
-                                "CXone pushed back on drop-file lines (429, 5xx or timeout): drop-file lines at CXone at once now at most {}",
-                                limit))));
+        registry.bind("batchCallGate", new BatchCallGate(limit));
         registry.bind(
                 "batchLineExecutor",
                 context.getExecutorServiceManager().newFixedThreadPool(progress, "BatchLine", ceiling));

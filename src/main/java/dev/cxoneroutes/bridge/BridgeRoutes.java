@@ -15,14 +15,17 @@ public class BridgeRoutes extends RouteBuilder {
     @Override
     public void configure() {
         // spotless:off
+        // Processors calling the bean directly, not bean(): see CxoneRoutes.
+        BridgeMapping mapping = getContext().getRegistry().lookupByNameAndType("bridgeMapping", BridgeMapping.class);
+
         from(CALL_CXONE)
                 .routeId("bridge-call-cxone")
                 .errorHandler(noErrorHandler()) // invalid commands are answered by the entry route's error handling
                 .to("bean-validator:bridge-command")
-                .bean("bridgeMapping", "toCxoneRequest")
+                .process(mapping::toCxoneRequest)
                 .to(CxoneRoutes.CALL)
                 .filter(exchangeProperty(ExchangeKeys.ERROR_CODE).isNull())
-                    .bean("bridgeMapping", "toAnswer")
+                    .process(mapping::toAnswer)
                 .end();
         // spotless:on
     }

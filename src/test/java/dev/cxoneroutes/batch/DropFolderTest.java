@@ -16,7 +16,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,6 +184,31 @@ class DropFolderTest {
                 .doesNotExist();
         assertThat(cxone.count(postRequestedFor(urlPathMatching(CxoneStub.bridgePath("(hidden|tmp)")))))
                 .isZero();
+    }
+
+    /**
+     * The read lock takes a file once it has not been written for a second. A file modified "in the
+     * future" stands for one still being written, whatever the machine's speed: it must stay put
+     * (with the size-only check it went after a second, unchanged in size); once quiet, it runs.
+     */
+    @Test
+    void leaves_a_file_alone_while_it_is_being_written_and_runs_it_once_quiet() throws Exception {
+        Files.createDirectories(inbox);
+        Path temporary = inbox.resolve("being-written.jsonl.tmp");
+        Files.writeString(temporary, command("being-written") + "\n");
+        Path file = inbox.resolve("being-written.jsonl");
+        Files.setLastModifiedTime(temporary, FileTime.from(Instant.now().plus(Duration.ofHours(1))));
+        Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+
+        await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> Files.exists(file));
+        assertThat(service.dataDirectory().resolve("outbox/bridge/being-written.jsonl.results.jsonl"))
+                .doesNotExist();
+
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(Duration.ofMinutes(1))));
+        awaitMoved("processed", "being-written.jsonl");
+        assertThat(results("being-written.jsonl"))
+                .singleElement()
+                .satisfies(result -> assertThat(result.path("call_id").asText()).isEqualTo("being-written"));
     }
 
     @Test
