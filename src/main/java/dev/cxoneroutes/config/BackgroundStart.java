@@ -1,7 +1,10 @@
 package dev.cxoneroutes.config;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Service;
 import org.apache.camel.StartupListener;
@@ -19,11 +22,15 @@ import org.slf4j.LoggerFactory;
  * listener waits for it just before Camel starts them), so no JMS message, drop file or request
  * reaches it early, and readiness stays DOWN until then as before. A failed start fails the service's start
  * with its own error, as when it ran on the startup thread. Added to the context in the place of
- * the dependency, it stops it with the service; a stop waits for a start still running.
+ * the dependency, it stops it with the service; a stop waits for a start still running (up to
+ * 30 s).
  */
 public final class BackgroundStart extends ServiceSupport implements StartupListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundStart.class);
+
+    /** How long a stop waits for a start still running (a broker waiting for its journal's lock). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(30);
 
     private final String name;
     private final Service dependency;
@@ -77,9 +84,13 @@ public final class BackgroundStart extends ServiceSupport implements StartupList
     @Override
     protected void doStop() throws Exception {
         try {
-            started.join();
-        } catch (RuntimeException failedToStart) {
+            started.get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException failedToStart) {
             // Stopped anyway: a half-started dependency may hold threads, ports or files.
+        } catch (TimeoutException stillStarting) {
+            // Its stop would wait for the start (both hold its lock): leave it to the JVM's exit.
+            LOG.warn("The {} was still starting after {}; not stopping it", name, STOP_WAIT);
+            return;
         }
         dependency.stop();
     }

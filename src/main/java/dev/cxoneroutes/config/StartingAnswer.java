@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * HTTP server listens before the routes' consumers are on it (and, while the embedded broker or the
  * sandbox finish starting in the background, for longer), and Vert.x would answer such a request
  * with an HTML 404. It gets a 503 problem document with {@code Retry-After: 1} instead, the answer
- * a caller is told to retry (README, "For IVR designers"). Once the service has started, a path
- * no route serves gets the usual 404.
+ * a caller is told to retry (README, "For IVR designers"). Once the service has started (and while
+ * it stops), a path no route serves gets the usual 404.
  */
 final class StartingAnswer implements StartupListener {
 
@@ -60,7 +60,7 @@ final class StartingAnswer implements StartupListener {
     }
 
     private static void answer(CamelContext context, RoutingContext request) {
-        if (context.isStarted()) {
+        if (!context.isStarting()) {
             request.next();
             return;
         }
