@@ -71,9 +71,10 @@ public class ServiceWiring implements CamelConfiguration {
     }
 
     /** The business port's Vert.x server: HTTP_PORT and HTTP_WORKER_THREADS. */
-    private static void bindBusinessHttpServer(CamelContext context, Settings settings) {
+    private static void bindBusinessHttpServer(CamelContext context, Settings settings) throws Exception {
         context.getRegistry()
                 .bind("platform-http-engine", new BusinessPortHttpEngine(settings.number("http.port", 8080)));
+        context.addStartupListener(new StartingAnswer(settings.number("http.port", 8080)));
         context.getRegistry()
                 .bind(
                         "vertxOptions",

@@ -1,6 +1,7 @@
 package dev.cxoneroutes.cxone;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cxoneroutes.config.BackgroundStart;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.metrics.ServiceMetrics;
 import dev.cxoneroutes.sandbox.SandboxCxone;
@@ -20,14 +21,14 @@ public final class CxoneWiring {
 
     /**
      * CXone's settings, bound as {@code cxoneSettings}. Without CXONE_BASE_URL the sandbox's
-     * simulated CXone is started first, and the settings point at it.
+     * simulated CXone is started, in the background (the routes start once it is up), and the
+     * settings point at it.
      */
     public static CxoneSettings settings(CamelContext context, Settings settings) throws Exception {
         String sandboxUrl = "";
         if (settings.text(CxoneSettings.BASE_URL).isEmpty()) {
             SandboxCxone sandbox = new SandboxCxone();
-            sandbox.start();
-            context.addService(sandbox, true, false);
+            BackgroundStart.begin(context, "sandbox CXone", sandbox);
             sandboxUrl = sandbox.baseUrl();
         }
         CxoneSettings cxone = CxoneSettings.load(settings, sandboxUrl);

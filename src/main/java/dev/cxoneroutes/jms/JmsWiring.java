@@ -2,6 +2,7 @@ package dev.cxoneroutes.jms;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.api.RequestGuard;
+import dev.cxoneroutes.config.BackgroundStart;
 import dev.cxoneroutes.config.EarlyConsumerStop;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.results.ResultEvents;
@@ -48,8 +49,8 @@ public final class JmsWiring {
                     dataDirectory.resolve("broker"),
                     settings.text("jms.embedded-host", "127.0.0.1"),
                     settings.number("jms.embedded-port", 61616));
-            broker.start();
-            context.addService(broker, true, false);
+            // Starts while the routes are built; they start once it is up.
+            BackgroundStart.begin(context, "embedded JMS broker", broker);
             context.getRegistry().bind("embeddedBroker", broker);
             brokerUrl = broker.inVmUrl();
         }

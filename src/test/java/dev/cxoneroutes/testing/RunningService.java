@@ -49,8 +49,7 @@ public final class RunningService implements AutoCloseable {
         all.put("jms.embedded-port", String.valueOf(freePort()));
         all.put("data.dir", temporaryDataDirectory());
         all.putAll(settings);
-        Main main = new Main(Application.class);
-        main.setDefaultPropertyPlaceholderLocation(Application.PROPERTY_LOCATIONS);
+        Main main = Application.newMain();
         all.forEach(main::addOverrideProperty);
         try {
             main.start();
