@@ -3,14 +3,12 @@ package dev.cxoneroutes.audit;
 import dev.cxoneroutes.metrics.ServiceMetrics.AuditMeters;
 import dev.cxoneroutes.results.FanOutEvent;
 import dev.cxoneroutes.results.ResultPublication;
+import dev.cxoneroutes.support.RepeatingTask;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.slf4j.Logger;
@@ -39,7 +37,7 @@ public final class AuditRecorder implements Processor, Closeable {
     private final AuditLog log;
     private final int backlogLimit;
     private final AuditMeters meters;
-    private final ScheduledExecutorService timer;
+    private final RepeatingTask timer;
 
     private final ArrayDeque<HeldLine> held = new ArrayDeque<>(); // guarded by this
     private volatile boolean failing; // written under this
@@ -56,13 +54,7 @@ public final class AuditRecorder implements Processor, Closeable {
         this.log = log;
         this.backlogLimit = backlogLimit;
         this.meters = meterFactory.meters(this::heldEvents);
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "audit-recovery");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long millis = Math.max(1, checkInterval.toMillis());
-        timer.scheduleWithFixedDelay(this::check, millis, millis, TimeUnit.MILLISECONDS);
+        this.timer = new RepeatingTask("audit-recovery", checkInterval, this::check);
     }
 
     /** Makes the meters once the recorder can report its backlog. */
@@ -203,12 +195,7 @@ public final class AuditRecorder implements Processor, Closeable {
      */
     @Override
     public void close() throws IOException {
-        timer.shutdown();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
         if (failing) {
             writeHeld();
         }

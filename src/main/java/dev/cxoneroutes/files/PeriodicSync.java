@@ -1,12 +1,10 @@
 package dev.cxoneroutes.files;
 
+import dev.cxoneroutes.support.RepeatingTask;
 import java.io.Closeable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,20 +25,14 @@ public final class PeriodicSync implements Closeable {
     private final String name;
     private final FileDescriptor file;
     private final AtomicBoolean written = new AtomicBoolean();
-    private final ScheduledExecutorService timer;
+    private final RepeatingTask timer;
     private boolean failing; // only touched by the timer thread, then by close after it stopped
 
     /** Starts syncing {@code file} (named {@code name} in log lines) every {@code interval} it was written in. */
     public PeriodicSync(String name, FileDescriptor file, Duration interval) {
         this.name = name;
         this.file = file;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "file-sync " + name);
-            thread.setDaemon(true);
-            return thread;
-        });
-        long millis = Math.max(1, interval.toMillis());
-        timer.scheduleWithFixedDelay(this::syncIfWritten, millis, millis, TimeUnit.MILLISECONDS);
+        this.timer = new RepeatingTask("file-sync " + name, interval, this::syncIfWritten);
     }
 
     /** The file was written to: it is synced at the next tick. */
@@ -73,12 +65,7 @@ public final class PeriodicSync implements Closeable {
     /** Stops the timer and makes a last sync, before the file is closed. */
     @Override
     public void close() throws IOException {
-        timer.shutdown();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
         if (written.getAndSet(false)) {
             file.sync();
         }

@@ -1,5 +1,6 @@
 package dev.cxoneroutes.webhooks;
 
+import dev.cxoneroutes.support.RepeatingTask;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,9 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +31,7 @@ public final class UnqueuedDeliveries implements Closeable {
     private final BooleanSupplier brokerUsable;
     private final BooleanSupplier brokerLastKnownUsable;
     private final Clock clock;
-    private final ScheduledExecutorService timer;
+    private final RepeatingTask timer;
     private long heldSinceReplay; // guarded by this
 
     /**
@@ -55,13 +53,7 @@ public final class UnqueuedDeliveries implements Closeable {
         this.brokerUsable = brokerUsable;
         this.brokerLastKnownUsable = brokerLastKnownUsable;
         this.clock = clock;
-        this.timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "webhook-unqueued");
-            thread.setDaemon(true);
-            return thread;
-        });
-        long millis = Math.max(1, checkInterval.toMillis());
-        timer.scheduleWithFixedDelay(this::replayIfBrokerBack, millis, millis, TimeUnit.MILLISECONDS);
+        this.timer = new RepeatingTask("webhook-unqueued", checkInterval, this::replayIfBrokerBack);
     }
 
     /** Step of results-webhook-enqueue: fails at once while the broker is known to be down. */
@@ -107,12 +99,7 @@ public final class UnqueuedDeliveries implements Closeable {
 
     @Override
     public void close() throws IOException {
-        timer.shutdown();
-        try {
-            timer.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        timer.close();
         spool.close();
     }
 
