@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutionException;
@@ -47,6 +48,8 @@ public class IdempotentReplay {
     private static final long MAX_POLL_MILLIS = 250;
     /** Set on an exchange whose failure answer {@link #remember} keeps like a success. */
     private static final String KEEP_FAILURE = "cxrKeepFailure";
+    /** The store's write of this exchange's answer, between startRemembering and awaitRemembered. */
+    private static final String REMEMBERING = "cxrRemembering";
     /** Reads the code of a kept problem document; configured once, safe to share. */
     private static final ObjectMapper PROBLEM_READER = new ObjectMapper();
 
@@ -149,6 +152,16 @@ public class IdempotentReplay {
      * better served by its answer than by a 503 inviting a retry that would act twice.
      */
     public void remember(Exchange exchange) {
+        startRemembering(exchange);
+        awaitRemembered(exchange);
+    }
+
+    /**
+     * {@link #remember}, begun: the answer is findable by repeats at once and written to the store
+     * while the route goes on (publishing the event, also a disk write); {@link #awaitRemembered}
+     * must follow before the answer leaves.
+     */
+    public void startRemembering(Exchange exchange) {
         String key = exchange.getProperty(ExchangeKeys.IDEMPOTENCY_KEY, String.class);
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         if (key == null
@@ -157,10 +170,34 @@ public class IdempotentReplay {
             return;
         }
         try {
-            answers.remember(key, new StoredAnswer(status, exchange.getMessage().getBody(String.class)));
+            exchange.setProperty(
+                    REMEMBERING,
+                    answers.rememberSoon(
+                            key, new StoredAnswer(status, exchange.getMessage().getBody(String.class))));
         } catch (StateStoreUnavailableException e) {
-            LOG.warn("Answered, but the answer could not be kept for replays: {}", e.getMessage());
+            answerNotKept(e);
         }
+    }
+
+    /** Returns once the answer {@link #startRemembering} began to keep is kept (or could not be). */
+    public void awaitRemembered(Exchange exchange) {
+        CompletableFuture<?> remembering = exchange.getProperty(REMEMBERING, CompletableFuture.class);
+        if (remembering == null) {
+            return;
+        }
+        exchange.removeProperty(REMEMBERING);
+        try {
+            remembering.join();
+        } catch (CompletionException e) {
+            if (!(e.getCause() instanceof StateStoreUnavailableException cause)) {
+                throw e;
+            }
+            answerNotKept(cause);
+        }
+    }
+
+    private static void answerNotKept(StateStoreUnavailableException e) {
+        LOG.warn("Answered, but the answer could not be kept for replays: {}", e.getMessage());
     }
 
     private static void replay(Exchange exchange, StoredAnswer answer) {

@@ -1,6 +1,7 @@
 package dev.cxoneroutes.state;
 
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Where Idempotency-Key answers and the claims of requests still running are kept (CONTRACT §3, §9):
@@ -42,6 +43,16 @@ public interface AnswerStore extends AutoCloseable {
 
     /** Keeps the answer for the retention time, ending the claim on the key if any. */
     void remember(String key, StoredAnswer answer);
+
+    /**
+     * {@link #remember}, done by the time the future completes (exceptionally with
+     * {@link StateStoreUnavailableException}), so the caller can do other work meanwhile. Unless a
+     * store does better, it remembers before returning.
+     */
+    default CompletableFuture<Void> rememberSoon(String key, StoredAnswer answer) {
+        remember(key, answer);
+        return CompletableFuture.completedFuture(null);
+    }
 
     /** Ends this store's claim on the key, unless an answer was kept under it meanwhile. */
     void release(String key);

@@ -93,4 +93,30 @@ class MvStoreAnswerStoreTest extends AnswerStoreContract {
             assertThat(reopened.find("k-7-49")).contains(new StoredAnswer(200, "{}"));
         }
     }
+
+    /**
+     * The route's overlap: an answer begun with rememberSoon is found at once by a repeat, and is
+     * in the file (a kill leaves it there) by the time its future completes.
+     */
+    @Test
+    void an_answer_kept_soon_is_found_at_once_and_is_in_the_file_when_its_future_completes() throws Exception {
+        Path directory = Files.createTempDirectory("answers-kept-soon");
+        Path file = directory.resolve("idempotency.mv.db");
+        Path copy = directory.resolve("copy.mv.db");
+        try (MvStoreAnswerStore answers = MvStoreAnswerStore.open(file, Duration.ofHours(24), 10_000, clock)) {
+            java.util.List<java.util.concurrent.CompletableFuture<Void>> writes = new java.util.ArrayList<>();
+            for (int n = 0; n < 300; n++) {
+                answers.claim("k-" + n);
+                writes.add(answers.rememberSoon("k-" + n, new StoredAnswer(200, "{\"n\":" + n + "}")));
+                assertThat(answers.find("k-" + n)).contains(new StoredAnswer(200, "{\"n\":" + n + "}"));
+            }
+            writes.forEach(java.util.concurrent.CompletableFuture::join);
+            Files.copy(file, copy);
+        }
+
+        try (MvStoreAnswerStore reopened = MvStoreAnswerStore.open(copy, Duration.ofHours(24), 10_000, clock)) {
+            assertThat(reopened.size()).isEqualTo(300);
+            assertThat(reopened.find("k-299")).contains(new StoredAnswer(200, "{\"n\":299}"));
+        }
+    }
 }
