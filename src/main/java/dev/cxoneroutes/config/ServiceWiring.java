@@ -17,6 +17,7 @@ import dev.cxoneroutes.metrics.ServiceMetrics;
 import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.results.ResultsWiring;
 import dev.cxoneroutes.state.StateStoreWiring;
+import dev.cxoneroutes.support.ExchangeBlindNotifiers;
 import dev.cxoneroutes.webhooks.WebhookSettings;
 import dev.cxoneroutes.webhooks.WebhookWiring;
 import io.vertx.core.VertxOptions;
@@ -63,7 +64,7 @@ public class ServiceWiring implements CamelConfiguration {
         HealthWiring.bind(context, settings, cxone, tokens);
         BatchWiring.bind(context, settings, dataDirectory, json, events);
 
-        context.getManagementStrategy().addEventNotifier(new StartupBanner(settings, cxone, apiKeys.isEmpty()));
+        ExchangeBlindNotifiers.add(context, new StartupBanner(settings, cxone, apiKeys.isEmpty()));
     }
 
     public static Path dataDirectory(Settings settings) {

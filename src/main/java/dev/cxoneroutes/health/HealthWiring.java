@@ -4,6 +4,7 @@ import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.cxone.CxoneSettings;
 import dev.cxoneroutes.cxone.TokenProvider;
 import dev.cxoneroutes.jms.EmbeddedBroker;
+import dev.cxoneroutes.support.ExchangeBlindNotifiers;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
@@ -38,7 +39,7 @@ public final class HealthWiring {
                 cxone.baseUrl(),
                 Duration.ofMillis(settings.number("health.cxone-connect-timeout-millis", 2000)),
                 cxone.sandbox());
-        context.getManagementStrategy().addEventNotifier(reachability);
+        ExchangeBlindNotifiers.add(context, reachability);
         if (!cxone.sandbox()) {
             registry.bind(
                     "cxoneReadiness",

@@ -6,6 +6,7 @@ import dev.cxoneroutes.config.BackgroundStart;
 import dev.cxoneroutes.config.EarlyConsumerStop;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.results.ResultEvents;
+import dev.cxoneroutes.support.ExchangeBlindNotifiers;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,9 +33,9 @@ public final class JmsWiring {
         registry.bind("jmsReplyWriter", new JmsReplyWriter(json));
         registry.bind("resultRecorder", new ResultRecorder(events, context.createProducerTemplate()));
         // At a stop, the JMS consumers stop taking messages first, so that what they hold can finish.
-        context.getManagementStrategy()
-                .addEventNotifier(new EarlyConsumerStop(
-                        context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
+        ExchangeBlindNotifiers.add(
+                context,
+                new EarlyConsumerStop(context, List.of("results-webhook-deliver", "bridge-jms", "handoff-jms")));
     }
 
     /**
@@ -68,7 +69,7 @@ public final class JmsWiring {
         if (external) {
             ActiveMQConnectionFactory consumers = JmsPool.reconnecting(brokerUrl);
             context.getRegistry().bind("jmsConsumerConnectionFactory", consumers);
-            context.getManagementStrategy().addEventNotifier(new BrokerAwayAtStop(connections, consumers));
+            ExchangeBlindNotifiers.add(context, new BrokerAwayAtStop(connections, consumers));
         } else {
             context.getRegistry().bind("jmsConsumerConnectionFactory", pool);
         }

@@ -1,10 +1,12 @@
 package dev.cxoneroutes.metrics;
 
+import dev.cxoneroutes.support.ExchangeBlindNotifiers;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
+import org.apache.camel.component.micrometer.eventnotifier.MicrometerRouteEventNotifier;
 import org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory;
 import org.apache.camel.spi.Registry;
 
@@ -35,6 +37,7 @@ public final class MetricsWiring {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         timeRoutes(context, meters);
+        countRoutes(context, meters);
         ServiceMetrics metrics = new ServiceMetrics(meters);
         registry.bind("serviceMetrics", metrics);
         OperationTotals totals = new OperationTotals();
@@ -54,5 +57,17 @@ public final class MetricsWiring {
         routeTimers.getPolicyConfiguration().setExcludePattern(UNTIMED_ROUTES);
         context.addService(routeTimers);
         context.addRoutePolicyFactory(routeTimers);
+    }
+
+    /**
+     * Camel's route gauges ({@code camel_routes_added_routes}, {@code camel_routes_running_routes}:
+     * an alert compares them), as {@code camel.metrics.enableRouteEventNotifier} would add them (off
+     * in application.properties): camel-main's notifier also asked for exchange events it never
+     * reads, which made Camel build them for every exchange.
+     */
+    private static void countRoutes(CamelContext context, MeterRegistry meters) {
+        MicrometerRouteEventNotifier routeGauges = new MicrometerRouteEventNotifier();
+        routeGauges.setMeterRegistry(meters);
+        ExchangeBlindNotifiers.add(context, routeGauges);
     }
 }

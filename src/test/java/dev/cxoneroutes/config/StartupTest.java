@@ -3,12 +3,16 @@ package dev.cxoneroutes.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.RunningService;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Live mode refuses to start half-configured, and names everything that is missing at once. */
+/**
+ * Live mode refuses to start half-configured, and names everything that is missing at once; what
+ * start-up wires costs requests nothing it need not.
+ */
 class StartupTest {
 
     @Test
@@ -47,5 +51,20 @@ class StartupTest {
         settings.put("cxone.auth-grant", "implicit");
 
         assertThatThrownBy(() -> RunningService.start(settings)).rootCause().hasMessageContaining("CXONE_AUTH_GRANT");
+    }
+
+    /**
+     * Camel builds exchange events for every exchange as soon as one event notifier listens to
+     * them; ours listen only to the context's start and stop, so a request pays for none.
+     */
+    @Test
+    void requests_pay_for_no_exchange_events_when_no_notifier_listens_to_them() {
+        CxoneStub cxone = new CxoneStub();
+        try (RunningService service = RunningService.start(cxone.liveSettings())) {
+            assertThat(service.context().getCamelContextExtension().isEventNotificationApplicable())
+                    .isFalse();
+        } finally {
+            cxone.close();
+        }
     }
 }
