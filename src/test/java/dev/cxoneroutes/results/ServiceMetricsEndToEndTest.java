@@ -130,6 +130,17 @@ class ServiceMetricsEndToEndTest {
         // Camel's own route metrics come from the same registry, on the same page.
         assertThat(metrics.value("camel_exchanges_total", "routeId", "handoff-http"))
                 .hasValue(7.0);
+        // ... on the routes the alerts and the dashboard read, not on every inner step (each timed
+        // route costs every exchange through it).
+        assertThat(metrics.value("camel_exchanges_total", "routeId", "cxone-call"))
+                .isPresent();
+        assertThat(metrics.value("camel_exchanges_total", "routeId", "cxone-attempt"))
+                .isEmpty();
+        assertThat(metrics.value("camel_exchanges_total", "routeId", "results-publish"))
+                .isEmpty();
+        assertThat(metrics.valueOrZero("camel_routes_running_routes"))
+                .isEqualTo(metrics.valueOrZero("camel_routes_added_routes"))
+                .isPositive();
 
         assertThat(service.get(service.url("/api/v1/metrics/summary")).statusCode())
                 .isEqualTo(401);
