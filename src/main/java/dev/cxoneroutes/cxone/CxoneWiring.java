@@ -64,6 +64,9 @@ public final class CxoneWiring {
         http.setSoTimeout(cxone.timeout().toMillis());
         // HttpClient 5 retries 429/503 on its own by default: that would go behind the retry policy's back.
         http.setAutomaticRetriesDisabled(true);
+        // CXone's API is bearer-token only: a cookie store shared by every call (one per JVM) would
+        // only carry one caller's load-balancer cookies to the next, behind a lock every call takes.
+        http.setCookieManagementDisabled(true);
         // camel-http's pool allows 20 connections per host: fewer than BATCH_CONCURRENCY lines plus the
         // HTTP and JMS traffic would need, and the excess would queue for a connection, not for CXone.
         int connections = settings.number("cxone.max-connections", 200);

@@ -80,6 +80,26 @@ class HandoffApiTest extends LiveServiceTest {
         assertThat(ServiceVersion.read()).isNotEqualTo("unknown");
     }
 
+    /** CXone's API is bearer-token only: one caller's cookies never ride along on the next call. */
+    @Test
+    void never_sends_cxone_a_cookie_it_set_on_an_earlier_answer() {
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .willReturn(aResponse()
+                                .withStatus(201)
+                                .withHeader("Content-Type", "application/json")
+                                .withHeader("Set-Cookie", "AWSALB=caller-one; Path=/")
+                                .withBody("{\"id\":\"guest-1\",\"url\":\"https://chat.example/guest-1\"}")));
+
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY).statusCode()).isEqualTo(200);
+        assertThat(service.postJson(PATH, VALID, "X-API-Key", KEY).statusCode()).isEqualTo(200);
+
+        cxone.server()
+                .verify(
+                        2,
+                        postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)).withoutHeader("Cookie"));
+    }
+
     @Test
     void maps_missing_voice_data_to_defaults_and_language_to_en_us() {
         service.postJson(
