@@ -25,6 +25,11 @@ public class AnswerWriter {
         Object body = message.getBody();
         int status = exchange.getProperty(ExchangeKeys.STATUS, 200, Integer.class);
         String text = body instanceof String s ? s : json.writeValueAsString(body);
+        if (body instanceof String) {
+            exchange.removeProperty(ExchangeKeys.ANSWER); // a replayed answer: its text is all there is
+        } else {
+            exchange.setProperty(ExchangeKeys.ANSWER, body);
+        }
 
         message.removeHeaders("*");
         message.setBody(text);

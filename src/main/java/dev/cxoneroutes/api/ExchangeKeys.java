@@ -41,6 +41,11 @@ public final class ExchangeKeys {
     public static final String RECEIVED_NANOS = "cxrReceivedNanos";
     /** System.nanoTime() when the caller's answer was final. */
     public static final String ANSWERED_NANOS = "cxrAnsweredNanos";
+    /**
+     * The answer as the route built it (a map, a record), before AnswerWriter turned it into JSON
+     * text: the result event reads its ids from here instead of parsing that text again.
+     */
+    public static final String ANSWER = "cxrAnswer";
 
     private ExchangeKeys() {}
 }

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -65,23 +67,30 @@ public class ResultEvents {
         Source source = Source.of(exchange.getProperty(ExchangeKeys.SOURCE, String.class));
         String errorCode = exchange.getProperty(ExchangeKeys.ERROR_CODE, String.class);
         int status = status(exchange, errorCode);
-        JsonNode answer = answerFields(exchange.getMessage().getBody());
+        Function<String, String> answer = answerFields(
+                exchange.getProperty(ExchangeKeys.ANSWER, exchange.getMessage().getBody(), Object.class));
+        // The request sent to CXone (voice data and all) is parsed only when an id or the digits
+        // to scrub are not to be had otherwise: never for an answered handoff.
         CxoneRequest cxoneRequest = exchange.getProperty(CxoneRequest.PROPERTY, CxoneRequest.class);
-        JsonNode sentToCxone = cxoneRequest == null ? null : parseObject(cxoneRequest.body());
+        Supplier<JsonNode> sentToCxone = () -> cxoneRequest == null ? null : parseObject(cxoneRequest.body());
 
         String callId = null;
         String guestId = null;
         if (type == EventType.BRIDGE_ATTEMPT) {
-            callId = firstPresent(
-                    exchange.getProperty(ExchangeKeys.CALL_ID, String.class),
-                    text(answer, "call_id"),
-                    text(sentToCxone, "callId"));
+            callId = firstPresent(exchange.getProperty(ExchangeKeys.CALL_ID, String.class), answer.apply("call_id"));
+            if (callId == null) {
+                callId = text(sentToCxone.get(), "callId");
+            }
         } else {
-            guestId = text(answer, "guest_id");
+            guestId = answer.apply("guest_id");
         }
-        String errorMessage = withoutDtmf(
-                exchange.getProperty(ExchangeKeys.ERROR_MESSAGE, String.class),
-                sentToCxone == null ? null : text(sentToCxone.path("attributes"), "dtmf_sequence"));
+        String errorMessage = null;
+        if (errorCode != null) {
+            JsonNode sent = sentToCxone.get();
+            errorMessage = withoutDtmf(
+                    exchange.getProperty(ExchangeKeys.ERROR_MESSAGE, String.class),
+                    sent == null ? null : text(sent.path("attributes"), "dtmf_sequence"));
+        }
 
         return new ResultEvent(
                 clock.instant(),
@@ -95,7 +104,7 @@ public class ResultEvents {
                 exchange.getProperty(CxoneCallState.LATENCY_MS, 0.0, Double.class),
                 exchange.getProperty(CxoneCallState.ATTEMPTS, 0, Integer.class),
                 errorCode,
-                errorCode == null ? null : errorMessage,
+                errorMessage,
                 instance);
     }
 
@@ -128,7 +137,20 @@ public class ResultEvents {
      * a {@link JsonNode}, or the JSON text {@code AnswerWriter} left. Anything else (a stream) is not
      * read, so building the event never consumes the body.
      */
-    private static JsonNode answerFields(Object body) {
+    private static Function<String, String> answerFields(Object body) {
+        if (body instanceof Map<?, ?> map) {
+            return field -> {
+                Object value = map.get(field);
+                return value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                        ? value.toString()
+                        : null;
+            };
+        }
+        JsonNode node = answerTree(body);
+        return field -> text(node, field);
+    }
+
+    private static JsonNode answerTree(Object body) {
         if (body instanceof JsonNode node) {
             return node;
         }
@@ -138,7 +160,7 @@ public class ResultEvents {
         if (body instanceof byte[] bytes) {
             return parseObject(new String(bytes, StandardCharsets.UTF_8));
         }
-        if (body instanceof Map<?, ?> || (body != null && body.getClass().isRecord())) {
+        if (body != null && body.getClass().isRecord()) {
             try {
                 return ResultsJson.tree(body);
             } catch (IllegalArgumentException notConvertible) {
