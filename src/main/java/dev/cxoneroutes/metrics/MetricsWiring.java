@@ -23,7 +23,7 @@ public final class MetricsWiring {
      * at c=50, then 7 % with four routes timed per handoff).
      */
     static final String UNTIMED_ROUTES =
-            "results-*,bridge-batch-*,cxone-attempt,handoff-create-guest,bridge-call-cxone";
+            "results-*,bridge-batch-*,cxone-retry,cxone-attempt,handoff-create-guest,bridge-call-cxone";
 
     private MetricsWiring() {}
 

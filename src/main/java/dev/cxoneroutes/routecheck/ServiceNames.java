@@ -70,6 +70,7 @@ final class ServiceNames {
             "direct:cxone-attempt",
             "direct:cxone-call",
             "direct:cxone-failed",
+            "direct:cxone-retry",
             "direct:handoff-create-guest");
 
     /** Ids of the routes defined in Java: a YAML route must not take one. */
@@ -80,6 +81,7 @@ final class ServiceNames {
             "cxone-attempt",
             "cxone-call",
             "cxone-failed",
+            "cxone-retry",
             "handoff-create-guest");
 
     /** Route configurations defined in Java, for {@code routeConfigurationId}. */
