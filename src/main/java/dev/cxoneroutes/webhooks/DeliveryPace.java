@@ -16,13 +16,17 @@ import java.util.function.BooleanSupplier;
  *
  * <p>A delivery never waits here longer than {@code longestWait}: then it goes ahead anyway, so a
  * slow receiver (which costs no CPU while it keeps a delivery waiting) still gets the full
- * {@code CTI_WEBHOOK_CONCURRENCY}, nothing is held back for the whole of a long file, and a stop
- * is never delayed by more than that.
+ * {@code CTI_WEBHOOK_CONCURRENCY}, and a stop is never delayed by more than that. A delivery whose
+ * event is older than {@code longestLag} is not held back at all: during a long file the outbox
+ * then drains at the full concurrency, as it would without pacing, so pacing delays an event by
+ * about that much at most and never eats into a failing delivery's retry budget (which runs from
+ * the event's creation) beyond it.
  */
 public final class DeliveryPace {
 
     /** No pacing: deliveries run at the consumers' full concurrency. */
-    public static final DeliveryPace NONE = new DeliveryPace(() -> false, Integer.MAX_VALUE, Duration.ZERO);
+    public static final DeliveryPace NONE =
+            new DeliveryPace(() -> false, Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO);
 
     /** Handed back by {@link #enter()}; {@link #leave(Permit)} it once the POST is over. */
     public enum Permit {
@@ -33,13 +37,16 @@ public final class DeliveryPace {
     private final BooleanSupplier batchRunning;
     private final Semaphore duringBatch;
     private final long longestWaitNanos;
+    private final Duration longestLag;
 
     /**
      * @param batchRunning whether a drop file is being worked on by this instance now
      * @param concurrencyDuringBatch deliveries at once meanwhile (at least 1)
      * @param longestWait how long a delivery waits for its turn at most
+     * @param longestLag deliveries of events older than this are not held back
      */
-    public DeliveryPace(BooleanSupplier batchRunning, int concurrencyDuringBatch, Duration longestWait) {
+    public DeliveryPace(
+            BooleanSupplier batchRunning, int concurrencyDuringBatch, Duration longestWait, Duration longestLag) {
         if (concurrencyDuringBatch < 1) {
             throw new IllegalArgumentException(
                     "CTI_WEBHOOK_CONCURRENCY_DURING_BATCH must be at least 1, got " + concurrencyDuringBatch);
@@ -48,11 +55,17 @@ public final class DeliveryPace {
         this.duringBatch =
                 new Semaphore(concurrencyDuringBatch, true); // fair: no waiter is passed over until its longest wait
         this.longestWaitNanos = longestWait.toNanos();
+        this.longestLag = longestLag;
     }
 
-    /** Waits for a delivery's turn while a file runs (at most the longest wait); at once otherwise. */
-    public Permit enter() {
-        if (!batchRunning.getAsBoolean()) {
+    /**
+     * Waits for a delivery's turn while a file runs (at most the longest wait); at once when no file
+     * runs or the event is older than the longest lag.
+     *
+     * @param age how long ago the delivery's event was created
+     */
+    public Permit enter(Duration age) {
+        if (age.compareTo(longestLag) > 0 || !batchRunning.getAsBoolean()) {
             return Permit.NOT_NEEDED;
         }
         try {

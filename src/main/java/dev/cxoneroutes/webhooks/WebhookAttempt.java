@@ -68,7 +68,7 @@ public class WebhookAttempt {
             return;
         }
         WebhookPoster.Outcome outcome;
-        DeliveryPace.Permit turn = pace.enter();
+        DeliveryPace.Permit turn = pace.enter(delivery.age(clock.instant()));
         try {
             outcome = poster.post(delivery);
         } finally {

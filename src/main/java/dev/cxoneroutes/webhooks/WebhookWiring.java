@@ -22,6 +22,8 @@ public final class WebhookWiring {
     private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
     /** A delivery waits at most this for its turn while a drop file runs, then goes ahead. */
     private static final Duration LONGEST_PACED_WAIT = Duration.ofSeconds(2);
+    /** Deliveries of events older than this are not held back by a running drop file. */
+    private static final Duration LONGEST_PACED_LAG = Duration.ofSeconds(60);
 
     private WebhookWiring() {}
 
@@ -91,6 +93,7 @@ public final class WebhookWiring {
                     return files.anyRunning();
                 },
                 concurrencyDuringBatch,
-                LONGEST_PACED_WAIT);
+                LONGEST_PACED_WAIT,
+                LONGEST_PACED_LAG);
     }
 }
