@@ -43,6 +43,11 @@ public class BatchProgress {
         return running.get(file);
     }
 
+    /** Whether this instance is working on a drop file now (webhook deliveries then yield to it). */
+    public boolean anyRunning() {
+        return !running.isEmpty();
+    }
+
     void started(BatchRun run) {
         running.put(run.file(), run);
     }

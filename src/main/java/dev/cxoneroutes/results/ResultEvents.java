@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -67,22 +66,23 @@ public class ResultEvents {
         Source source = Source.of(exchange.getProperty(ExchangeKeys.SOURCE, String.class));
         String errorCode = exchange.getProperty(ExchangeKeys.ERROR_CODE, String.class);
         int status = status(exchange, errorCode);
-        Function<String, String> answer = answerFields(
-                exchange.getProperty(ExchangeKeys.ANSWER, exchange.getMessage().getBody(), Object.class));
-        // The request sent to CXone (voice data and all) is parsed only when an id or the digits
-        // to scrub are not to be had otherwise: never for an answered handoff.
+        // The answer and the request sent to CXone (voice data and all) are read only when a field
+        // is needed from them: a bridge that named its call (every drop-file line does) needs
+        // neither, an answered handoff only the answer as built (no JSON parsed).
+        Object answer =
+                exchange.getProperty(ExchangeKeys.ANSWER, exchange.getMessage().getBody(), Object.class);
         CxoneRequest cxoneRequest = exchange.getProperty(CxoneRequest.PROPERTY, CxoneRequest.class);
         Supplier<JsonNode> sentToCxone = () -> cxoneRequest == null ? null : parseObject(cxoneRequest.body());
 
         String callId = null;
         String guestId = null;
         if (type == EventType.BRIDGE_ATTEMPT) {
-            callId = firstPresent(exchange.getProperty(ExchangeKeys.CALL_ID, String.class), answer.apply("call_id"));
-            if (callId == null) {
-                callId = text(sentToCxone.get(), "callId");
+            callId = exchange.getProperty(ExchangeKeys.CALL_ID, String.class);
+            if (callId == null || callId.isBlank()) {
+                callId = firstPresent(answerField(answer, "call_id"), text(sentToCxone.get(), "callId"));
             }
         } else {
-            guestId = answer.apply("guest_id");
+            guestId = answerField(answer, "guest_id");
         }
         String errorMessage = null;
         if (errorCode != null) {
@@ -137,17 +137,15 @@ public class ResultEvents {
      * a {@link JsonNode}, or the JSON text {@code AnswerWriter} left. Anything else (a stream) is not
      * read, so building the event never consumes the body.
      */
-    private static Function<String, String> answerFields(Object body) {
+    /** A top-level scalar field of the answer, whatever form it has reached. */
+    private static String answerField(Object body, String field) {
         if (body instanceof Map<?, ?> map) {
-            return field -> {
-                Object value = map.get(field);
-                return value instanceof CharSequence || value instanceof Number || value instanceof Boolean
-                        ? value.toString()
-                        : null;
-            };
+            Object value = map.get(field);
+            return value instanceof CharSequence || value instanceof Number || value instanceof Boolean
+                    ? value.toString()
+                    : null;
         }
-        JsonNode node = answerTree(body);
-        return field -> text(node, field);
+        return text(answerTree(body), field);
     }
 
     private static JsonNode answerTree(Object body) {

@@ -34,12 +34,20 @@ public class WebhookAttempt {
     private final WebhookBackoff backoff;
     private final ServiceMetrics metrics;
     private final Clock clock;
+    private final DeliveryPace pace;
 
     public WebhookAttempt(WebhookPoster poster, WebhookBackoff backoff, ServiceMetrics metrics, Clock clock) {
+        this(poster, backoff, metrics, clock, DeliveryPace.NONE);
+    }
+
+    /** @param pace fewer deliveries at once while a drop file runs ({@link DeliveryPace}) */
+    public WebhookAttempt(
+            WebhookPoster poster, WebhookBackoff backoff, ServiceMetrics metrics, Clock clock, DeliveryPace pace) {
         this.poster = poster;
         this.backoff = backoff;
         this.metrics = metrics;
         this.clock = clock;
+        this.pace = pace;
     }
 
     public void attempt(Exchange exchange) {
@@ -59,7 +67,13 @@ public class WebhookAttempt {
             exchange.setProperty(NEXT, "done");
             return;
         }
-        WebhookPoster.Outcome outcome = poster.post(delivery);
+        WebhookPoster.Outcome outcome;
+        DeliveryPace.Permit turn = pace.enter(delivery.age(clock.instant()));
+        try {
+            outcome = poster.post(delivery);
+        } finally {
+            pace.leave(turn);
+        }
         metrics.webhookAttempted(outcome.delivered());
         if (outcome.delivered()) {
             LOG.debug("Delivered {}", delivery);

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param backoff when to retry a failed delivery and when to give up
  * @param timeout the longest one delivery may take, connecting included
  * @param concurrency deliveries in flight at once
+ * @param concurrencyDuringBatch deliveries in flight at once while a drop file runs ({@link DeliveryPace})
  * @param queue the outbox queue on the broker
  */
 public record WebhookSettings(
@@ -23,6 +24,7 @@ public record WebhookSettings(
         WebhookBackoff backoff,
         Duration timeout,
         int concurrency,
+        int concurrencyDuringBatch,
         String queue) {
 
     public static final String URLS = "cti.webhook-urls";
@@ -47,6 +49,7 @@ public record WebhookSettings(
                         Duration.ofSeconds(settings.number("cti.webhook-retry-budget-seconds", 600))),
                 Duration.ofSeconds(settings.number("cti.webhook-timeout-seconds", 10)),
                 settings.number("cti.webhook-concurrency", 4),
+                settings.number("cti.webhook-concurrency-during-batch", 1),
                 settings.text("cti.webhook-queue", "cti.webhook.outbox"));
     }
 
@@ -60,6 +63,7 @@ public record WebhookSettings(
     @Override
     public String toString() {
         return "WebhookSettings[urls=" + urls.size() + ", signed=" + signer.isPresent() + ", " + backoff + ", timeout="
-                + timeout + ", concurrency=" + concurrency + ", queue=" + queue + "]";
+                + timeout + ", concurrency=" + concurrency
+                + ", concurrencyDuringBatch=" + concurrencyDuringBatch + ", queue=" + queue + "]";
     }
 }

@@ -1,11 +1,13 @@
 package dev.cxoneroutes.webhooks;
 
+import dev.cxoneroutes.batch.BatchProgress;
 import dev.cxoneroutes.config.CloseOnStop;
 import dev.cxoneroutes.health.ReadinessCheck;
 import dev.cxoneroutes.metrics.ServiceMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.slf4j.Logger;
@@ -18,6 +20,10 @@ import org.slf4j.LoggerFactory;
 public final class WebhookWiring {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookWiring.class);
+    /** A delivery waits at most this for its turn while a drop file runs, then goes ahead. */
+    private static final Duration LONGEST_PACED_WAIT = Duration.ofSeconds(2);
+    /** Deliveries of events older than this are not held back by a running drop file. */
+    private static final Duration LONGEST_PACED_LAG = Duration.ofSeconds(60);
 
     private WebhookWiring() {}
 
@@ -46,7 +52,14 @@ public final class WebhookWiring {
         registry.bind("webhookOutbox", new WebhookOutbox(webhooks.urls(), clock));
         WebhookPoster poster = new WebhookPoster(
                 WebhookPoster.client(webhooks.timeout()), webhooks.signer(), webhooks.timeout(), clock);
-        registry.bind("webhookAttempt", new WebhookAttempt(poster, webhooks.backoff(), metrics, clock));
+        registry.bind(
+                "webhookAttempt",
+                new WebhookAttempt(
+                        poster,
+                        webhooks.backoff(),
+                        metrics,
+                        clock,
+                        deliveryPace(registry, webhooks.concurrencyDuringBatch())));
         registry.bind("webhookRequeue", new ScheduledRequeue(webhooks.queue()));
 
         if (!webhooks.urls().isEmpty() && webhooks.signer().isEmpty()) {
@@ -59,5 +72,28 @@ public final class WebhookWiring {
                 dataDirectory,
                 webhooks.urls().size(),
                 webhooks.backoff());
+    }
+
+    /**
+     * Deliveries yield to a running drop file (DeliveryPace). The drop folder's progress is bound
+     * later (batch/BatchWiring): looked up at the first delivery, then kept.
+     */
+    private static DeliveryPace deliveryPace(Registry registry, int concurrencyDuringBatch) {
+        AtomicReference<BatchProgress> progress = new AtomicReference<>();
+        return new DeliveryPace(
+                () -> {
+                    BatchProgress files = progress.get();
+                    if (files == null) {
+                        files = registry.lookupByNameAndType("batchProgress", BatchProgress.class);
+                        if (files == null) {
+                            return false;
+                        }
+                        progress.set(files);
+                    }
+                    return files.anyRunning();
+                },
+                concurrencyDuringBatch,
+                LONGEST_PACED_WAIT,
+                LONGEST_PACED_LAG);
     }
 }
