@@ -35,9 +35,9 @@ import org.h2.mvstore.MVStore;
  * <p>Durability: every {@link #remember} is written to the file before it returns, and every
  * {@link #rememberSoon} before its future completes, so it survives the process being killed. One
  * committer thread writes, for every answer put since its last commit (a group commit), while the
- * request threads go on: an answer's write overlaps its event's publication. It is not fsynced (that would cost a disk flush per request):
- * an operating system crash can lose the last second or so of answers, as MVStore's background
- * writer syncs them.
+ * request threads go on: an answer's write overlaps its event's publication. It is not fsynced
+ * (that would cost a disk flush per request): an operating system crash can lose the last second
+ * or so of answers, as MVStore's background writer syncs them.
  */
 public final class MvStoreAnswerStore implements AnswerStore {
 
