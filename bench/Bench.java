@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -538,6 +539,7 @@ public class Bench {
         env.putAll(extraEnv);
         List<String> command = new ArrayList<>();
         command.add(options.java);
+        classDataArchive(jvmOpts).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
         if (!options.heap.equals("0")) {
             // The README's run command; a -Xmx in jvmOpts (the batch launch's) comes later and wins.
             command.add("-Xmx" + options.heap);
@@ -553,6 +555,20 @@ public class Bench {
         // CPU seconds until ready: start-up work that contention on a shared machine does not inflate.
         double cpuToReady = round2(cpuTicks(process.pid()) / (double) ticksPerSecond());
         return new Service(process, httpPort, managementPort, startToReady, cpuToReady);
+    }
+
+    /**
+     * The README's run command names the jar's class-data archive (X.jsa beside X.jar, made by `mvn
+     * package`); an older build without one runs as it was launched then. Left out when the options
+     * name an archive or cache of their own (bench/train-cds.sh, bench/class-list.sh).
+     */
+    Optional<Path> classDataArchive(String jvmOpts) {
+        if (jvmOpts.matches(".*(SharedArchiveFile|ArchiveClassesAtExit|AOTCache|DumpLoadedClassList|Xshare).*")) {
+            return Optional.empty();
+        }
+        Path jar = Paths.get(options.jar).toAbsolutePath();
+        Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
+        return Files.isRegularFile(archive) ? Optional.of(archive) : Optional.empty();
     }
 
     Process start(List<String> command, Path dir, Map<String, String> env, Path log) throws IOException {

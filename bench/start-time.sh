@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Start-to-ready of the packaged jar, launched as the README does (`java -Xmx256m -jar`), in sandbox
-# mode (no CXONE_BASE_URL) or live mode against bench/CxoneStubServer (as bench/run.sh starts it).
+# Start-to-ready of the packaged jar, launched as the README does
+# (`java -XX:SharedArchiveFile=target/cxone-routes.jsa -Xmx256m -jar target/cxone-routes.jar`: the
+# flag only when the jar has its class-data archive beside it, X.jsa for X.jar, so an older build
+# without one runs as it was launched then), in sandbox mode (no CXONE_BASE_URL) or live mode
+# against bench/CxoneStubServer (as bench/run.sh starts it).
 # Each launch: wall time from exec to the first 200 of /observe/health/ready (polled every 20 ms),
-# CPU-seconds the JVM used until then (utime+stime from /proc), classes loaded, and the time of the
-# first handoff answer after ready. Launches alternate between the jars given (A B A B ...), so
-# machine noise hits each alike; the medians are printed at the end.
+# CPU-seconds the JVM used until then (utime+stime from /proc), classes loaded (and how many of them
+# came from class-data archives, the JDK's own or the jar's), and the time of the first handoff answer after ready. Launches alternate
+# between the jars given (A B A B ...), so machine noise hits each alike; the medians are printed at
+# the end. An archive fits the jar it was made for at that path only: for a copied jar, make one
+# with bench/class-data-archive.sh COPY.jar.
 #
 #   bench/start-time.sh [--mode sandbox|live] [--runs N] [--jvm-opts "..."] [jar ...]
 #
@@ -58,10 +63,12 @@ for run in $(seq 1 "$RUNS"); do
       env_live=(CXONE_BASE_URL="$STUB_URL" CXONE_CLIENT_ID=bench CXONE_CLIENT_SECRET=bench-secret API_KEYS=bench-key
         CTI_WEBHOOK_URLS="$STUB_URL/webhook" CTI_WEBHOOK_SECRET=whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMzItYnl0ZXMhIQ==)
     fi
+    archive=()
+    [ ! -f "${jar%.jar}.jsa" ] || archive=(-XX:SharedArchiveFile="${jar%.jar}.jsa")
     t0=$(now_ns)
     # shellcheck disable=SC2086
     (cd "$dir" && exec env HTTP_PORT="$http" MANAGEMENT_PORT="$mgmt" JMS_EMBEDDED_PORT="$jms" DATA_DIR="$dir/data" \
-      "${env_live[@]}" java -Xmx256m $JVM_OPTS -jar "$jar" >"$dir/service.log" 2>&1) &
+      "${env_live[@]}" java "${archive[@]}" -Xmx256m $JVM_OPTS -jar "$jar" >"$dir/service.log" 2>&1) &
     pid=$!
     PIDS+=("$pid")
     until curl -fs -o /dev/null "http://127.0.0.1:$mgmt/observe/health/ready"; do
@@ -74,17 +81,17 @@ for run in $(seq 1 "$RUNS"); do
       -H 'Content-Type: application/json' -H 'X-API-Key: bench-key' -d "$BODY")
     t2=$(now_ns)
     cpu_answer=$(cpu_s "$pid")
-    classes=$(jcmd "$pid" PerfCounter.print 2>/dev/null | awk -F= '/java.cls.loadedClasses=/{a=$2} /java.cls.sharedLoadedClasses=/{s=$2} END{print a+s}')
+    classes=$(jcmd "$pid" PerfCounter.print 2>/dev/null | awk -F= '/java.cls.loadedClasses=/{a=$2} /java.cls.sharedLoadedClasses=/{s=$2} END{printf "%d classes (%d from CDS archives)", a+s, s}')
     kill "$pid"; wait "$pid" 2>/dev/null || true
     ready=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", (b-a)/1e9}')
     first=$(awk -v a="$t1" -v b="$t2" 'BEGIN{printf "%.3f", (b-a)/1e9}')
-    printf '%s run %d: ready %s s, CPU-s to ready %.2f, first answer %s s after ready (HTTP %s, CPU-s %.2f), %s classes\n' \
-      "$(basename "$(dirname "$(dirname "$jar")")")/$(basename "$jar")#$i" "$run" "$ready" "$cpu" "$first" "$code" "$cpu_answer" "$classes"
+    printf '%s run %d: ready %s s, CPU-s to ready %.2f, first answer %s s after ready (HTTP %s, CPU-s %.2f), %s%s\n' \
+      "$(basename "$(dirname "$(dirname "$jar")")")/$(basename "$jar")#$i" "$run" "$ready" "$cpu" "$first" "$code" "$cpu_answer" "$classes" "${archive:+, $archive}"
     echo "$i $ready $cpu $first" >>"$RESULTS"
   done
 done
 
-echo "medians ($MODE mode, $RUNS runs each, java -Xmx256m $JVM_OPTS -jar):"
+echo "medians ($MODE mode, $RUNS runs each, java [-XX:SharedArchiveFile=JAR.jsa] -Xmx256m $JVM_OPTS -jar JAR):"
 for i in "${!JARS[@]}"; do
   med() { awk -v i="$i" -v c="$1" '$1==i{print $c}' "$RESULTS" | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
   printf '  #%d %s: ready %s s, CPU-s to ready %s, first answer %s s after ready\n' "$i" "${JARS[$i]}" "$(med 2)" "$(med 3)" "$(med 4)"

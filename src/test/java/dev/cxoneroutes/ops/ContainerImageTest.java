@@ -91,7 +91,8 @@ class ContainerImageTest {
     @Test
     void java_is_pid_1_so_it_gets_sigterm() {
         assertThat(arguments(runStage(), "ENTRYPOINT"))
-                .containsExactly("ENTRYPOINT [\"java\", \"-jar\", \"/app/cxone-routes.jar\"]");
+                .containsExactly(
+                        "ENTRYPOINT [\"java\", \"-XX:SharedArchiveFile=/app/cxone-routes.jsa\", \"-jar\", \"/app/cxone-routes.jar\"]");
     }
 
     @Test

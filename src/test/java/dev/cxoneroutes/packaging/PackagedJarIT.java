@@ -34,6 +34,8 @@ class PackagedJarIT {
         output = Files.createTempFile("cxone-routes-jar", ".log");
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:SharedArchiveFile=target/cxone-routes.jsa",
+                        "-Xmx256m",
                         "-jar",
                         "target/cxone-routes.jar")
                 .redirectErrorStream(true)
@@ -85,6 +87,33 @@ class PackagedJarIT {
         assertThat(bundle.statusCode()).isEqualTo(200);
         assertThat(bundle.body()).contains("SwaggerUIBundle");
         assertThat(get("/api/v1/docs/swagger-ui.css").statusCode()).isEqualTo(200);
+    }
+
+    /**
+     * The class-data archive the build made beside the jar fits it: with {@code -Xshare:on} the JVM
+     * refuses to start when it cannot use the archive (missing, made for another jar or JVM), where
+     * the README's launch would silently start without it, twice as slowly.
+     */
+    @Test
+    void the_class_data_archive_fits_the_packaged_jar() throws Exception {
+        Process check = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xshare:on",
+                        "-XX:SharedArchiveFile=target/cxone-routes.jsa",
+                        "-Xlog:class+load=info",
+                        "-jar",
+                        "target/cxone-routes.jar",
+                        "check",
+                        "routes/")
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(check.getInputStream().readAllBytes());
+        assertThat(check.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(check.exitValue()).as(output).isZero();
+        assertThat(output)
+                .contains("dev.cxoneroutes.Application source: shared objects file")
+                .contains("org.apache.camel.dsl.yaml.YamlRoutesBuilderLoader source: shared objects file");
     }
 
     /** The route check of the README, run from the jar: passes on routes/, names file and line on a broken copy. */
