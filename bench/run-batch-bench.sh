@@ -49,10 +49,13 @@ java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "
 STUB_PID=$!
 
 if [ -n "$CONCURRENCY" ]; then export BATCH_CONCURRENCY=$CONCURRENCY; fi
+# Launched as the README does: with the class-data archive mvn package makes beside the jar, if any.
+ARCHIVE="${JAR%.jar}.jsa"
+if [ -f "$ARCHIVE" ]; then ARCHIVE_OPT="-XX:SharedArchiveFile=$ARCHIVE"; else ARCHIVE_OPT=""; fi
 CXONE_BASE_URL=http://127.0.0.1:$STUB_PORT CXONE_CLIENT_ID=bench CXONE_CLIENT_SECRET=bench-secret \
 API_KEYS=bench-key DATA_DIR="$WORK/data" HTTP_PORT=$HTTP_PORT \
 MANAGEMENT_PORT=$((HTTP_PORT + 1)) JMS_EMBEDDED_PORT=$((HTTP_PORT + 2)) \
-  java -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
+  java $ARCHIVE_OPT -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 
 for _ in $(seq 1 120); do
