@@ -26,19 +26,13 @@ public class EmbeddedBroker extends ServiceSupport {
     private final Path dataDirectory;
     private final String tcpHost;
     private final int tcpPort;
-    private final long memoryBytes;
     private final int vmId = NEXT_VM_ID.getAndIncrement();
     private EmbeddedActiveMQ broker;
 
-    /**
-     * @param memoryBytes how much of the heap queued messages may take in all; beyond it, queues page
-     *     to disk (under {@code DATA_DIR/broker/paging})
-     */
-    public EmbeddedBroker(Path dataDirectory, String tcpHost, int tcpPort, long memoryBytes) {
+    public EmbeddedBroker(Path dataDirectory, String tcpHost, int tcpPort) {
         this.dataDirectory = dataDirectory;
         this.tcpHost = tcpHost;
         this.tcpPort = tcpPort;
-        this.memoryBytes = memoryBytes;
     }
 
     /** Where the service itself connects: in-VM, no sockets. */
@@ -99,11 +93,11 @@ public class EmbeddedBroker extends ServiceSupport {
                 // 0.5 ms. bench/run.sh, service at 200 req/s, runs A B A B: p50 31.9, 28.0, 32.9,
                 // 30.5 ms (p99 within the noise: 62.7, 55.4, 62.9, 65.1 ms).
                 .setJournalBufferTimeout_NIO(500_000)
-                // Artemis keeps queued messages in the heap up to half of it by default before it
-                // pages them to disk: a webhook backlog (a receiver down, deliveries behind a drop
-                // file) then filled the old generation of a 256 MB heap, leaving G1 a few MB of young
-                // generation, a collection every ~140 ms (GC log at c=50: 6,651 messages held).
-                .setGlobalMaxSize(memoryBytes)
+                // Queued messages stay in the heap up to Artemis's default (half of it) before the
+                // broker pages them to disk. A 32 MB limit was tried, to leave the heap to requests
+                // during a webhook backlog: Artemis then fsyncs its page files for every durable send
+                // (paging ignores journal-datasync): p99 at 200 req/s right after bench/run.sh's
+                // 105 s at c=50 was 671 ms (max 938), against 60 ms the round before.
                 .addAcceptorConfiguration("in-vm", inVmUrl())
                 .addAcceptorConfiguration("tcp", tcpUrl());
         // Redelivery is ours to decide (idempotent consumers, webhook backoff): the broker

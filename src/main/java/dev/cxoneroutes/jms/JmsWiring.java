@@ -49,8 +49,7 @@ public final class JmsWiring {
             EmbeddedBroker broker = new EmbeddedBroker(
                     dataDirectory.resolve("broker"),
                     settings.text("jms.embedded-host", "127.0.0.1"),
-                    settings.number("jms.embedded-port", 61616),
-                    settings.number("jms.embedded-memory-mb", 32) * 1024L * 1024L);
+                    settings.number("jms.embedded-port", 61616));
             // Starts while the routes are built; they start once it is up.
             BackgroundStart.begin(context, "embedded JMS broker", broker);
             context.getRegistry().bind("embeddedBroker", broker);

@@ -87,7 +87,7 @@ public final class MvStoreAnswerStore implements AnswerStore {
         Files.createDirectories(file.toAbsolutePath().getParent());
         // The page cache only speeds up reads (replays are rare) and the walk to the maps' ends
         // that every put makes: 4 MB holds those pages; MVStore's default 16 MB sat in the old
-        // generation of a 256 MB heap.
+        // generation of a 256 MB heap (heap histogram under load).
         MVStore store =
                 new MVStore.Builder().fileName(file.toString()).cacheSize(4).open();
         return new MvStoreAnswerStore(store, retention, maxEntries, clock);
