@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
@@ -67,30 +66,28 @@ public class ResultEvents {
         String errorCode = exchange.getProperty(ExchangeKeys.ERROR_CODE, String.class);
         int status = status(exchange, errorCode);
         // The answer and the request sent to CXone (voice data and all) are read only when a field
-        // is needed from them: a bridge that named its call (every drop-file line does) needs
-        // neither, an answered handoff only the answer as built (no JSON parsed).
+        // is needed from them, and each at most once: a bridge that named its call (every drop-file
+        // line does) needs neither, an answered handoff only the answer as built (no JSON parsed).
         Object answer =
                 exchange.getProperty(ExchangeKeys.ANSWER, exchange.getMessage().getBody(), Object.class);
+        String callId =
+                type == EventType.BRIDGE_ATTEMPT ? exchange.getProperty(ExchangeKeys.CALL_ID, String.class) : null;
+        boolean callIdMissing = type == EventType.BRIDGE_ATTEMPT && (callId == null || callId.isBlank());
         CxoneRequest cxoneRequest = exchange.getProperty(CxoneRequest.PROPERTY, CxoneRequest.class);
-        Supplier<JsonNode> sentToCxone = () -> cxoneRequest == null ? null : parseObject(cxoneRequest.body());
+        JsonNode sentToCxone =
+                cxoneRequest != null && (callIdMissing || errorCode != null) ? parseObject(cxoneRequest.body()) : null;
 
-        String callId = null;
         String guestId = null;
-        if (type == EventType.BRIDGE_ATTEMPT) {
-            callId = exchange.getProperty(ExchangeKeys.CALL_ID, String.class);
-            if (callId == null || callId.isBlank()) {
-                callId = firstPresent(answerField(answer, "call_id"), text(sentToCxone.get(), "callId"));
-            }
-        } else {
+        if (callIdMissing) {
+            callId = firstPresent(answerField(answer, "call_id"), text(sentToCxone, "callId"));
+        } else if (type != EventType.BRIDGE_ATTEMPT) {
             guestId = answerField(answer, "guest_id");
         }
-        String errorMessage = null;
-        if (errorCode != null) {
-            JsonNode sent = sentToCxone.get();
-            errorMessage = withoutDtmf(
-                    exchange.getProperty(ExchangeKeys.ERROR_MESSAGE, String.class),
-                    sent == null ? null : text(sent.path("attributes"), "dtmf_sequence"));
-        }
+        String errorMessage = errorCode == null
+                ? null
+                : withoutDtmf(
+                        exchange.getProperty(ExchangeKeys.ERROR_MESSAGE, String.class),
+                        sentToCxone == null ? null : text(sentToCxone.path("attributes"), "dtmf_sequence"));
 
         return new ResultEvent(
                 clock.instant(),
@@ -133,11 +130,10 @@ public class ResultEvents {
     }
 
     /**
-     * The answer's top-level fields, whatever form the body has reached: the success map, a record,
-     * a {@link JsonNode}, or the JSON text {@code AnswerWriter} left. Anything else (a stream) is not
-     * read, so building the event never consumes the body.
+     * A top-level scalar field of the answer, whatever form it has reached: the success map or record
+     * as built (ExchangeKeys.ANSWER), a {@link JsonNode}, or JSON text. Anything else (a stream) is
+     * not read, so building the event never consumes the body.
      */
-    /** A top-level scalar field of the answer, whatever form it has reached. */
     private static String answerField(Object body, String field) {
         if (body instanceof Map<?, ?> map) {
             Object value = map.get(field);
