@@ -3,17 +3,21 @@ package dev.cxoneroutes.jms;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.api.RequestGuard;
 import dev.cxoneroutes.config.BackgroundStart;
+import dev.cxoneroutes.config.CloseOnStop;
 import dev.cxoneroutes.config.EarlyConsumerStop;
 import dev.cxoneroutes.config.Settings;
 import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.support.ExchangeBlindNotifiers;
+import dev.cxoneroutes.webhooks.DeliverySpool;
 import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.sjms2.Sjms2Component;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.builder.PredicateBuilder;
 
 /**
  * The JMS broker and the beans of the JMS entry points (CONTRACT §4). Every JMS endpoint, the
@@ -21,14 +25,22 @@ import org.apache.camel.spi.Registry;
  */
 public final class JmsWiring {
 
+    /** A segment the broker did not take is tried again after this. */
+    private static final Duration SPOOL_RETRY_INTERVAL = Duration.ofSeconds(1);
+
     private JmsWiring() {}
 
     /** After the API wiring: the JMS entry points guard their requests with its request guard. */
     public static void bind(
-            CamelContext context, Settings settings, Path dataDirectory, ObjectMapper json, ResultEvents events)
+            CamelContext context,
+            Settings settings,
+            Path dataDirectory,
+            ObjectMapper json,
+            ResultEvents events,
+            String webhookQueue)
             throws Exception {
         Registry registry = context.getRegistry();
-        bindBroker(context, settings, dataDirectory);
+        bindBroker(context, settings, dataDirectory, webhookQueue);
         registry.bind("jmsRequests", new JmsRequests(registry.lookupByNameAndType("requestGuard", RequestGuard.class)));
         registry.bind("jmsReplyWriter", new JmsReplyWriter(json));
         registry.bind("resultRecorder", new ResultRecorder(events, context.createProducerTemplate()));
@@ -42,7 +54,8 @@ public final class JmsWiring {
      * The broker at JMS_BROKER_URL, or else an embedded one, persistent under DATA_DIR/broker and
      * bound as {@code embeddedBroker}.
      */
-    private static void bindBroker(CamelContext context, Settings settings, Path dataDirectory) throws Exception {
+    private static void bindBroker(CamelContext context, Settings settings, Path dataDirectory, String webhookQueue)
+            throws Exception {
         String brokerUrl = settings.text("jms.broker-url").orElse(null);
         boolean external = brokerUrl != null;
         if (!external) {
@@ -73,5 +86,26 @@ public final class JmsWiring {
         } else {
             context.getRegistry().bind("jmsConsumerConnectionFactory", pool);
         }
+        bindWebhookSpool(context, dataDirectory, !external, new TransactedQueueSender(pool, webhookQueue));
+    }
+
+    /**
+     * How webhook deliveries get onto the outbox queue (routes/results-fanout.camel.yaml,
+     * results-webhook-enqueue): with the embedded broker through the webhook spool beside its journal
+     * ({@link DeliverySpool}: an answer waits for a file write, not for a broker round trip); with an
+     * external one straight onto the shared broker, which keeps them if this instance is gone
+     * (CONTRACT §9). {@code webhookSpoolInUse} tells the route which. The spool forwards in both
+     * cases: what a run with the embedded broker left in it reaches an external one configured since.
+     */
+    private static void bindWebhookSpool(
+            CamelContext context, Path dataDirectory, boolean inUse, DeliverySpool.Outbox outbox) throws Exception {
+        Registry registry = context.getRegistry();
+        registry.bind("webhookSpoolInUse", PredicateBuilder.constant(inUse));
+        DeliverySpool spool = new DeliverySpool(dataDirectory.resolve("webhook-spool"), outbox, SPOOL_RETRY_INTERVAL);
+        registry.bind("webhookSpool", spool);
+        // Added after the embedded broker's BackgroundStart: forwards once the broker is up, and
+        // stops before it does.
+        context.addStartupListener((started, alreadyStarted) -> spool.start());
+        context.addService(new CloseOnStop(spool), true, false);
     }
 }

@@ -60,6 +60,8 @@ final class ServiceNames {
             "webhookDeadLetters",
             "webhookOutbox",
             "webhookRequeue",
+            "webhookSpool",
+            "webhookSpoolInUse",
             "webhookUnqueued");
 
     /** {@code direct:} endpoints that Java route builders consume (handoff/, bridge/, batch/, cxone/). */
