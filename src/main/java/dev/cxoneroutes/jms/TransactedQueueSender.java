@@ -7,7 +7,11 @@ import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import java.util.List;
+import org.apache.activemq.artemis.api.core.ActiveMQDuplicateIdException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Puts text messages on a queue, all of them in one transaction: the webhook spool's way onto the
@@ -15,6 +19,10 @@ import java.util.List;
  * share) instead of one blocking round trip per message.
  */
 public final class TransactedQueueSender implements DeliverySpool.Outbox {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TransactedQueueSender.class);
+    /** Artemis' duplicate detection property ({@code Message.HDR_DUPLICATE_DETECTION_ID}). */
+    private static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
     private final ConnectionFactory connections;
     private final String queue;
@@ -26,15 +34,40 @@ public final class TransactedQueueSender implements DeliverySpool.Outbox {
     }
 
     @Override
-    public void sendAll(List<String> bodies) throws JMSException {
+    public void sendAll(List<DeliverySpool.Queued> deliveries) throws JMSException {
         try (Connection connection = connections.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer producer = session.createProducer(session.createQueue(queue))) {
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (String body : bodies) {
-                producer.send(session.createTextMessage(body));
+            for (DeliverySpool.Queued delivery : deliveries) {
+                TextMessage message = session.createTextMessage(delivery.json());
+                if (delivery.duplicateId() != null) {
+                    message.setStringProperty(DUPLICATE_ID, delivery.duplicateId());
+                }
+                producer.send(message);
             }
-            session.commit();
+            try {
+                session.commit();
+            } catch (JMSException e) {
+                if (!isDuplicate(e)) {
+                    throw e;
+                }
+                // The broker rolled the transaction back because it had committed these already:
+                // the segment was sent before a kill that came before its delete. Nothing to do.
+                LOG.info(
+                        "{} webhook deliveries were on the queue already (sent again after a restart)",
+                        deliveries.size());
+            }
         }
+    }
+
+    /** Artemis marks a transaction holding a message whose duplicate id it has seen rollback-only. */
+    private static boolean isDuplicate(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ActiveMQDuplicateIdException) {
+                return true;
+            }
+        }
+        return false;
     }
 }
