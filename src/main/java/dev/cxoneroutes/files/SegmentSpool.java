@@ -34,10 +34,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SegmentSpool implements Closeable {
 
-    /** Takes one segment's lines, all or none. */
+    /** Takes one segment, all its lines or none ({@link #readWholeLines} reads them, if needed). */
     @FunctionalInterface
     public interface Drain {
-        void take(List<String> lines) throws Exception;
+        void take(Path segment) throws Exception;
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
@@ -172,10 +172,7 @@ public final class SegmentSpool implements Closeable {
     private boolean drainAll(List<Path> segments) {
         for (Path segment : segments) {
             try {
-                List<String> lines = readWholeLines(segment);
-                if (!lines.isEmpty()) {
-                    drain.take(lines);
-                }
+                drain.take(segment);
                 Files.deleteIfExists(segment);
             } catch (Exception e) {
                 if (!failing) {

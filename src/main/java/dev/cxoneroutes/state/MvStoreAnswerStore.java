@@ -79,7 +79,8 @@ public final class MvStoreAnswerStore implements AnswerStore {
             this.log = null;
         } else {
             // Its lines are in the maps already: a segment is taken by committing the store.
-            this.log = new SegmentSpool(logDir, "answer-store-log", lines -> store.commit(), commitPause, commitPause);
+            this.log =
+                    new SegmentSpool(logDir, "answer-store-log", segment -> store.commit(), commitPause, commitPause);
             log.start();
         }
     }

@@ -44,6 +44,9 @@ public final class DeliverySpool implements Closeable {
      */
     public record Queued(String duplicateId, String json) {}
 
+    /** How {@link WebhookDelivery#toJson} begins. */
+    private static final String ID_FIELD = "{\"webhook_id\":\"";
+
     private final SegmentSpool spool;
 
     /**
@@ -52,18 +55,37 @@ public final class DeliverySpool implements Closeable {
      */
     public DeliverySpool(Path dir, Outbox outbox, Duration retryInterval) throws IOException {
         this.spool = new SegmentSpool(
-                dir, "webhook-spool", lines -> outbox.sendAll(queued(lines)), Duration.ZERO, retryInterval);
+                dir,
+                "webhook-spool",
+                segment -> send(SegmentSpool.readWholeLines(segment), outbox),
+                Duration.ZERO,
+                retryInterval);
     }
 
-    private static List<Queued> queued(List<String> lines) {
+    private static void send(List<String> lines, Outbox outbox) throws Exception {
+        if (lines.isEmpty()) {
+            return;
+        }
         List<Queued> deliveries = new ArrayList<>(lines.size());
         for (String line : lines) {
             deliveries.add(new Queued(webhookIdOf(line), line));
         }
-        return deliveries;
+        outbox.sendAll(deliveries);
     }
 
-    private static String webhookIdOf(String line) {
+    /**
+     * {@link WebhookDelivery#toJson} writes the webhook id first, a string of a UUID's characters:
+     * read from there (a full parse per delivery was 3 % of the allocation at 200 req/s, JFR), and
+     * by parsing anything else.
+     */
+    static String webhookIdOf(String line) {
+        if (line.startsWith(ID_FIELD)) {
+            int end = line.indexOf('"', ID_FIELD.length());
+            String id = end > ID_FIELD.length() ? line.substring(ID_FIELD.length(), end) : "";
+            if (!id.isEmpty() && id.indexOf('\\') < 0) {
+                return id;
+            }
+        }
         try {
             return WebhookDelivery.fromJson(line).webhookId();
         } catch (RuntimeException notADelivery) {

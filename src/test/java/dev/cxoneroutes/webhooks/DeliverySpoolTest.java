@@ -133,6 +133,16 @@ class DeliverySpoolTest {
     }
 
     @Test
+    void takes_the_duplicate_id_from_the_delivery_and_none_from_a_line_that_is_not_one() {
+        WebhookDelivery delivery =
+                WebhookDelivery.create("{\"a\":\"b\\\"c\"}", "http://cti.example/hook", Instant.now());
+        assertThat(DeliverySpool.webhookIdOf(delivery.toJson()))
+                .isEqualTo(delivery.webhookId())
+                .startsWith("msg_");
+        assertThat(DeliverySpool.webhookIdOf("{\"url\":\"x\"}")).isNull();
+    }
+
+    @Test
     void reads_only_whole_lines() throws Exception {
         Path segment = dataDir.resolve("segment.jsonl");
         Files.writeString(segment, "a\n\nb\nc-torn", StandardCharsets.UTF_8);
