@@ -43,6 +43,8 @@ public final class SegmentSpool implements Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentSpool.class);
     private static final String PREFIX = "spool-";
     private static final String SUFFIX = ".jsonl";
+    /** A segment this large is closed by the append that filled it, whether or not the drain is ready. */
+    static final long MAX_SEGMENT_BYTES = 1 << 20;
 
     private final Path dir;
     private final String name;
@@ -57,6 +59,7 @@ public final class SegmentSpool implements Closeable {
     private long nextSequence; // guarded by lock
     private Path openSegment; // guarded by lock
     private FileOutputStream openStream; // guarded by lock
+    private long openBytes; // guarded by lock
     private boolean closing; // guarded by lock
     private Thread drainer;
     /** The last drain failed (its warning was logged): only the draining thread reads and writes it. */
@@ -106,9 +109,26 @@ public final class SegmentSpool implements Closeable {
             if (openStream == null) {
                 openSegment = dir.resolve(segmentName(nextSequence++));
                 openStream = new FileOutputStream(openSegment.toFile(), true);
+                openBytes = 0;
             }
             openStream.write(bytes);
+            openBytes += bytes.length;
+            if (openBytes >= MAX_SEGMENT_BYTES) {
+                // The drain is behind (its store is slow or full): segments stay small enough to
+                // be read whole.
+                closeOpenSegment();
+            }
             appended.signal();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Whether {@link #close} was called: a drain that waits for its store should give up. */
+    public boolean isClosing() {
+        lock.lock();
+        try {
+            return closing;
         } finally {
             lock.unlock();
         }
@@ -175,6 +195,9 @@ public final class SegmentSpool implements Closeable {
                 drain.take(segment);
                 Files.deleteIfExists(segment);
             } catch (Exception e) {
+                if (isClosing()) {
+                    return false; // the drain gave up because the spool is stopping: kept for the next start
+                }
                 if (!failing) {
                     LOG.warn(
                             "{}: the lines of {} could not be taken yet ({}); they stay on disk and are tried"

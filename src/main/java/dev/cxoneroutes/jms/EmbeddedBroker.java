@@ -56,6 +56,19 @@ public class EmbeddedBroker extends ServiceSupport {
                 : new QueueCounts(found.getMessageCount(), found.getMessagesAcknowledged());
     }
 
+    /**
+     * Messages on the queue that a consumer could take now: neither scheduled for later nor being
+     * delivered. The webhook spool keeps deliveries on disk while many wait here.
+     */
+    public int readyToDeliver(String queue) {
+        org.apache.activemq.artemis.core.server.Queue found =
+                broker.getActiveMQServer().locateQueue(org.apache.activemq.artemis.api.core.SimpleString.of(queue));
+        if (found == null) {
+            return 0;
+        }
+        return (int) Math.max(0, found.getMessageCount() - found.getScheduledCount() - found.getDeliveringCount());
+    }
+
     /** @param pending messages on the queue, scheduled and being delivered included */
     public record QueueCounts(long pending, long acknowledged) {}
 

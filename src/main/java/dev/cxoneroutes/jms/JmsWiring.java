@@ -13,6 +13,7 @@ import jakarta.jms.ConnectionFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.sjms2.Sjms2Component;
@@ -58,8 +59,9 @@ public final class JmsWiring {
             throws Exception {
         String brokerUrl = settings.text("jms.broker-url").orElse(null);
         boolean external = brokerUrl != null;
+        EmbeddedBroker broker = null;
         if (!external) {
-            EmbeddedBroker broker = new EmbeddedBroker(
+            broker = new EmbeddedBroker(
                     dataDirectory.resolve("broker"),
                     settings.text("jms.embedded-host", "127.0.0.1"),
                     settings.number("jms.embedded-port", 61616));
@@ -86,7 +88,12 @@ public final class JmsWiring {
         } else {
             context.getRegistry().bind("jmsConsumerConnectionFactory", pool);
         }
-        bindWebhookSpool(context, dataDirectory, !external, new TransactedQueueSender(pool, webhookQueue));
+        EmbeddedBroker embedded = broker;
+        bindWebhookSpool(
+                context,
+                dataDirectory,
+                new TransactedQueueSender(pool, webhookQueue),
+                external ? null : () -> embedded.readyToDeliver(webhookQueue));
     }
 
     /**
@@ -96,12 +103,20 @@ public final class JmsWiring {
      * external one straight onto the shared broker, which keeps them if this instance is gone
      * (CONTRACT §9). {@code webhookSpoolInUse} tells the route which. The spool forwards in both
      * cases: what a run with the embedded broker left in it reaches an external one configured since.
+     *
+     * @param readyOnQueue deliveries the embedded broker holds for a consumer now; null with an
+     *     external broker (the spool then only forwards what an earlier run left, without waiting)
      */
     private static void bindWebhookSpool(
-            CamelContext context, Path dataDirectory, boolean inUse, DeliverySpool.Outbox outbox) throws Exception {
+            CamelContext context, Path dataDirectory, DeliverySpool.Outbox outbox, IntSupplier readyOnQueue)
+            throws Exception {
         Registry registry = context.getRegistry();
-        registry.bind("webhookSpoolInUse", PredicateBuilder.constant(inUse));
-        DeliverySpool spool = new DeliverySpool(dataDirectory.resolve("webhook-spool"), outbox, SPOOL_RETRY_INTERVAL);
+        registry.bind("webhookSpoolInUse", PredicateBuilder.constant(readyOnQueue != null));
+        DeliverySpool spool = new DeliverySpool(
+                dataDirectory.resolve("webhook-spool"),
+                outbox,
+                readyOnQueue != null ? readyOnQueue : () -> 0,
+                SPOOL_RETRY_INTERVAL);
         registry.bind("webhookSpool", spool);
         // Added after the embedded broker's BackgroundStart: forwards once the broker is up, and
         // stops before it does.

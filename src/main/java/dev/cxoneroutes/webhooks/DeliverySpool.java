@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Webhook deliveries on their way to the embedded broker: each is appended to
@@ -47,30 +49,70 @@ public final class DeliverySpool implements Closeable {
     /** How {@link WebhookDelivery#toJson} begins. */
     private static final String ID_FIELD = "{\"webhook_id\":\"";
 
+    /** Deliveries waiting on the queue for a consumer, beyond which the spool keeps new ones on disk. */
+    public static final int MAX_READY_ON_QUEUE = 2_000;
+    /** Deliveries sent in one transaction at most. */
+    public static final int MAX_PER_TRANSACTION = 500;
+    /** How often a spool held back by a full queue looks again. */
+    private static final Duration ROOM_POLL = Duration.ofMillis(20);
+
     private final SegmentSpool spool;
+    private final Outbox outbox;
+    private final IntSupplier readyOnQueue;
+    private final int maxReady;
+    private final int maxPerTransaction;
 
     /**
      * @param dir normally {@code DATA_DIR/webhook-spool}; what an earlier run left there is queued first
+     * @param readyOnQueue deliveries on the queue waiting for a consumer now (not those scheduled
+     *     for a later retry)
      * @param retryInterval how long the spool waits after the broker refused a segment
      */
-    public DeliverySpool(Path dir, Outbox outbox, Duration retryInterval) throws IOException {
-        this.spool = new SegmentSpool(
-                dir,
-                "webhook-spool",
-                segment -> send(SegmentSpool.readWholeLines(segment), outbox),
-                Duration.ZERO,
-                retryInterval);
+    public DeliverySpool(Path dir, Outbox outbox, IntSupplier readyOnQueue, Duration retryInterval) throws IOException {
+        this(dir, outbox, readyOnQueue, retryInterval, MAX_READY_ON_QUEUE, MAX_PER_TRANSACTION);
     }
 
-    private static void send(List<String> lines, Outbox outbox) throws Exception {
-        if (lines.isEmpty()) {
-            return;
+    DeliverySpool(
+            Path dir,
+            Outbox outbox,
+            IntSupplier readyOnQueue,
+            Duration retryInterval,
+            int maxReady,
+            int maxPerTransaction)
+            throws IOException {
+        this.outbox = outbox;
+        this.readyOnQueue = readyOnQueue;
+        this.maxReady = maxReady;
+        this.maxPerTransaction = maxPerTransaction;
+        this.spool = new SegmentSpool(dir, "webhook-spool", this::send, Duration.ZERO, retryInterval);
+    }
+
+    /**
+     * Puts the segment's deliveries on the queue, at most {@link #MAX_PER_TRANSACTION} per
+     * transaction, and only while fewer than {@link #MAX_READY_ON_QUEUE} wait there for a consumer:
+     * a backlog (a slow receiver, a drop file's events paced behind its lines) waits here on disk,
+     * not in the broker's memory, which is the service's heap. The chunks are cut at the same lines
+     * every time, so a chunk sent again after a kill is recognised whole as a duplicate.
+     */
+    private void send(Path segment) throws Exception {
+        List<String> lines = SegmentSpool.readWholeLines(segment);
+        for (int from = 0; from < lines.size(); from += maxPerTransaction) {
+            waitForRoomOnQueue();
+            List<Queued> deliveries = new ArrayList<>(maxPerTransaction);
+            for (String line : lines.subList(from, Math.min(lines.size(), from + maxPerTransaction))) {
+                deliveries.add(new Queued(webhookIdOf(line), line));
+            }
+            outbox.sendAll(deliveries);
         }
-        List<Queued> deliveries = new ArrayList<>(lines.size());
-        for (String line : lines) {
-            deliveries.add(new Queued(webhookIdOf(line), line));
+    }
+
+    private void waitForRoomOnQueue() throws InterruptedException {
+        while (readyOnQueue.getAsInt() >= maxReady) {
+            if (spool.isClosing()) {
+                throw new InterruptedException("the webhook spool is stopping");
+            }
+            TimeUnit.MILLISECONDS.sleep(ROOM_POLL.toMillis());
         }
-        outbox.sendAll(deliveries);
     }
 
     /**

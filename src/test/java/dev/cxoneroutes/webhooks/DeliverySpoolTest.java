@@ -100,6 +100,29 @@ class DeliverySpoolTest {
     }
 
     /**
+     * A backlog waits in the spool, on disk, not in the broker's memory: while the queue holds as
+     * many deliveries ready for a consumer as allowed, no more are sent; once a consumer takes
+     * them, the rest follow, in order, none lost or doubled.
+     */
+    @Test
+    void a_backlog_waits_on_disk_while_the_queue_holds_enough_for_its_consumers() throws Exception {
+        startBroker();
+        spool = startSpool(Duration.ofSeconds(1), 5, 5);
+        for (int i = 1; i <= 23; i++) {
+            spool.hold("{\"delivery\":" + i + "}");
+        }
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> broker.readyToDeliver(QUEUE) == 5);
+        assertThat(spool.segmentsPending()).as("the rest waits in the spool").isPositive();
+        List<String> queued = receive(23);
+        assertThat(queued)
+                .hasSize(23)
+                .doesNotHaveDuplicates()
+                .isSortedAccordingTo((a, b) -> Integer.compare(number(a), number(b)));
+        await().atMost(Duration.ofSeconds(10)).until(() -> segmentFiles().isEmpty());
+    }
+
+    /**
      * A kill between a segment's commit and its delete leaves a segment whose deliveries are on the
      * queue already; after the restart the broker recognises their webhook ids and queues none twice.
      */
@@ -155,10 +178,17 @@ class DeliverySpoolTest {
     }
 
     private DeliverySpool startSpool(Duration retryInterval) throws Exception {
+        return startSpool(retryInterval, DeliverySpool.MAX_READY_ON_QUEUE, DeliverySpool.MAX_PER_TRANSACTION);
+    }
+
+    private DeliverySpool startSpool(Duration retryInterval, int maxReady, int maxPerTransaction) throws Exception {
         DeliverySpool started = new DeliverySpool(
                 spoolDir(),
                 new TransactedQueueSender(new ActiveMQConnectionFactory(broker.inVmUrl()), QUEUE),
-                retryInterval);
+                () -> broker.isActive() ? broker.readyToDeliver(QUEUE) : 0,
+                retryInterval,
+                maxReady,
+                maxPerTransaction);
         started.start();
         return started;
     }
