@@ -6,6 +6,7 @@ import dev.cxoneroutes.config.BackgroundStart;
 import dev.cxoneroutes.config.CloseOnStop;
 import dev.cxoneroutes.config.EarlyConsumerStop;
 import dev.cxoneroutes.config.Settings;
+import dev.cxoneroutes.metrics.ServiceMetrics;
 import dev.cxoneroutes.results.ResultEvents;
 import dev.cxoneroutes.support.ExchangeBlindNotifiers;
 import dev.cxoneroutes.webhooks.DeliverySpool;
@@ -118,6 +119,10 @@ public final class JmsWiring {
                 readyOnQueue != null ? readyOnQueue : () -> 0,
                 SPOOL_RETRY_INTERVAL);
         registry.bind("webhookSpool", spool);
+        ServiceMetrics metrics = registry.lookupByNameAndType("serviceMetrics", ServiceMetrics.class);
+        if (metrics != null) {
+            metrics.webhookSpool(spool::segmentsPending);
+        }
         // Added after the embedded broker's BackgroundStart: forwards once the broker is up, and
         // stops before it does.
         context.addStartupListener((started, alreadyStarted) -> spool.start());

@@ -31,6 +31,7 @@ public class ServiceMetrics {
     static final String AUDIT_WRITE_FAILURES = "cxone.audit.write.failures";
     static final String AUDIT_EVENTS_LOST = "cxone.audit.events.lost";
     static final String AUDIT_BACKLOG = "cxone.audit.backlog.events";
+    static final String WEBHOOK_SPOOL = "cti.webhook.spool.segments";
 
     /** Histogram buckets: IVR answers are expected well under a second, CXone retries can take half a minute. */
     private static final Duration[] BUCKETS = {
@@ -128,6 +129,16 @@ public class ServiceMetrics {
                 .description("Result events held in memory until the audit file can be written again")
                 .register(registry);
         return new AuditMeters(failures::increment, lost::increment);
+    }
+
+    /**
+     * Files of webhook deliveries in {@code DATA_DIR/webhook-spool} not yet on the broker's queue:
+     * about one while deliveries flow, more while the broker is away or its queue is full.
+     */
+    public void webhookSpool(java.util.function.IntSupplier segmentsPending) {
+        io.micrometer.core.instrument.Gauge.builder(WEBHOOK_SPOOL, segmentsPending::getAsInt)
+                .description("Files of webhook deliveries waiting in DATA_DIR/webhook-spool for the broker")
+                .register(registry);
     }
 
     /** What the audit writer counts; see {@link #auditMeters}. */

@@ -127,6 +127,8 @@ class ServiceMetricsEndToEndTest {
                 .isEqualTo(1.0);
         assertThat(metrics.valueOrZero("cti_webhook_deliveries_total", "outcome", "error"))
                 .isZero();
+        // Every delivery went through the webhook spool and on to the broker: none is left waiting.
+        assertThat(metrics.value("cti_webhook_spool_segments")).hasValue(0.0);
         // Camel's own route metrics come from the same registry, on the same page.
         assertThat(metrics.value("camel_exchanges_total", "routeId", "handoff-http"))
                 .hasValue(7.0);
