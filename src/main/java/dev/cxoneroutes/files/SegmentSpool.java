@@ -61,7 +61,7 @@ public final class SegmentSpool implements Closeable {
     private FileOutputStream openStream; // guarded by lock
     private long openBytes; // guarded by lock
     private boolean closing; // guarded by lock
-    private Thread drainer;
+    private volatile Thread drainer;
     /** The last drain failed (its warning was logged): only the draining thread reads and writes it. */
     private boolean failing;
 
@@ -111,7 +111,14 @@ public final class SegmentSpool implements Closeable {
                 openStream = new FileOutputStream(openSegment.toFile(), true);
                 openBytes = 0;
             }
-            openStream.write(bytes);
+            try {
+                openStream.write(bytes);
+            } catch (IOException e) {
+                // Part of the line may be in the file (disk full): closing the segment leaves it a
+                // torn last line, skipped when read, instead of the start of the next line.
+                closeOpenSegment();
+                throw e;
+            }
             openBytes += bytes.length;
             if (openBytes >= MAX_SEGMENT_BYTES) {
                 // The drain is behind (its store is slow or full): segments stay small enough to
@@ -194,7 +201,8 @@ public final class SegmentSpool implements Closeable {
             try {
                 drain.take(segment);
                 Files.deleteIfExists(segment);
-            } catch (Exception e) {
+            } catch (Exception | Error e) {
+                // An Error too: a dead draining thread would leave every later line undelivered.
                 if (isClosing()) {
                     return false; // the drain gave up because the spool is stopping: kept for the next start
                 }
@@ -247,14 +255,18 @@ public final class SegmentSpool implements Closeable {
      * anyone: left out.
      */
     public static List<String> readWholeLines(Path segment) throws IOException {
-        String text = Files.readString(segment, StandardCharsets.UTF_8);
+        // Split on the line-break byte before decoding: a torn line may end inside a multi-byte
+        // character, which would fail the decoding of the whole file.
+        byte[] bytes = Files.readAllBytes(segment);
         List<String> lines = new ArrayList<>();
         int start = 0;
-        for (int end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', start)) {
-            if (end > start) {
-                lines.add(text.substring(start, end));
+        for (int end = 0; end < bytes.length; end++) {
+            if (bytes[end] == '\n') {
+                if (end > start) {
+                    lines.add(new String(bytes, start, end - start, StandardCharsets.UTF_8));
+                }
+                start = end + 1;
             }
-            start = end + 1;
         }
         return lines;
     }

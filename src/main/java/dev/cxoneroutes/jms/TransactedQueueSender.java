@@ -35,6 +35,26 @@ public final class TransactedQueueSender implements DeliverySpool.Outbox {
 
     @Override
     public void sendAll(List<DeliverySpool.Queued> deliveries) throws JMSException {
+        if (sendInOneTransaction(deliveries)) {
+            return;
+        }
+        // Artemis rolls a transaction back whole when any message in it was seen before: after a
+        // kill between a commit and the spool's cleanup all of them were, but if only some were
+        // (chunks cut differently since), the others must not be lost with them. One at a time.
+        int queuedBefore = 0;
+        for (DeliverySpool.Queued delivery : deliveries) {
+            if (!sendInOneTransaction(List.of(delivery))) {
+                queuedBefore++;
+            }
+        }
+        LOG.info(
+                "{} of {} webhook deliveries were on the queue already (sent again after a restart)",
+                queuedBefore,
+                deliveries.size());
+    }
+
+    /** True when committed; false when the broker refused it for holding a message it had seen. */
+    private boolean sendInOneTransaction(List<DeliverySpool.Queued> deliveries) throws JMSException {
         try (Connection connection = connections.createConnection();
                 Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
                 MessageProducer producer = session.createProducer(session.createQueue(queue))) {
@@ -48,15 +68,12 @@ public final class TransactedQueueSender implements DeliverySpool.Outbox {
             }
             try {
                 session.commit();
+                return true;
             } catch (JMSException e) {
-                if (!isDuplicate(e)) {
-                    throw e;
+                if (isDuplicate(e)) {
+                    return false;
                 }
-                // The broker rolled the transaction back because it had committed these already:
-                // the segment was sent before a kill that came before its delete. Nothing to do.
-                LOG.info(
-                        "{} webhook deliveries were on the queue already (sent again after a restart)",
-                        deliveries.size());
+                throw e;
             }
         }
     }

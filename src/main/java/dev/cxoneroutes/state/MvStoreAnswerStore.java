@@ -12,6 +12,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link AnswerStore}, for one instance: answers kept for the retention time and at most
@@ -40,6 +42,7 @@ import org.h2.mvstore.MVStore;
  */
 public final class MvStoreAnswerStore implements AnswerStore {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MvStoreAnswerStore.class);
     private static final String SEPARATOR = "\n";
     /** How often the store file is committed (and the log segments it covers deleted). */
     static final Duration COMMIT_PAUSE = Duration.ofSeconds(1);
@@ -98,8 +101,13 @@ public final class MvStoreAnswerStore implements AnswerStore {
         // The page cache only speeds up reads (replays are rare) and the walk to the maps' ends
         // that every put makes: 4 MB holds those pages; MVStore's default 16 MB sat in the old
         // generation of a 256 MB heap (heap histogram under load).
-        MVStore store =
-                new MVStore.Builder().fileName(file.toString()).cacheSize(4).open();
+        // No auto-commit: the log's thread commits once a second; MVStore's own would also commit
+        // from whichever request thread pushed its unsaved pages past a threshold.
+        MVStore store = new MVStore.Builder()
+                .fileName(file.toString())
+                .cacheSize(4)
+                .autoCommitDisabled()
+                .open();
         try {
             return new MvStoreAnswerStore(store, logDirOf(file), commitPause, retention, maxEntries, clock);
         } catch (IOException | RuntimeException e) {
@@ -133,11 +141,17 @@ public final class MvStoreAnswerStore implements AnswerStore {
         }
         for (Path segment : segments) {
             for (String line : SegmentSpool.readWholeLines(segment)) {
-                int tab = line.indexOf('\t');
-                String key = unescape(line.substring(0, tab));
-                String value = unescape(line.substring(tab + 1));
-                answers.put(key, value);
-                arrivalOrder.put(Long.parseLong(value.substring(0, value.indexOf(SEPARATOR))), key);
+                try {
+                    int tab = line.indexOf('\t');
+                    String key = unescape(line.substring(0, tab));
+                    String value = unescape(line.substring(tab + 1));
+                    long sequence = Long.parseLong(value.substring(0, value.indexOf(SEPARATOR)));
+                    answers.put(key, value);
+                    arrivalOrder.put(sequence, key);
+                } catch (RuntimeException unreadable) {
+                    // Not written whole (an OS crash or a disk error mid-write): never acknowledged.
+                    LOG.warn("Skipped an unreadable line in {} of the idempotency store's log", segment);
+                }
             }
         }
         synchronized (this) {
@@ -190,15 +204,17 @@ public final class MvStoreAnswerStore implements AnswerStore {
     /** Keeps the answer, writing it to the write-ahead log before returning. */
     @Override
     public void remember(String key, StoredAnswer answer) {
-        String value;
         synchronized (this) {
-            value = put(key, answer);
-        }
-        if (log != null) {
-            try {
-                log.append(escape(key) + '\t' + escape(value));
-            } catch (IOException e) {
-                throw new StateStoreUnavailableException("The answer store could not write: " + e.getMessage(), e);
+            String value = put(key, answer);
+            if (log != null) {
+                // Under the same lock as the put: the log holds a key's answers in the order the
+                // maps got them, which is the order a replay puts them back.
+                try {
+                    log.append(escape(key) + '\t' + escape(value));
+                } catch (IOException e) {
+                    // In the maps, so committed with the next commit, but not safe from a kill yet.
+                    throw new StateStoreUnavailableException("The answer store could not write: " + e.getMessage(), e);
+                }
             }
         }
         claims.remove(key);

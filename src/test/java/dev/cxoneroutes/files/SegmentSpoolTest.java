@@ -91,6 +91,20 @@ class SegmentSpoolTest {
         assertThat(taken).containsExactly("written before a stop", "written after");
     }
 
+    /** An OS crash may cut the last write inside a multi-byte character: the whole lines still read. */
+    @Test
+    void a_last_line_torn_inside_a_character_is_left_out_and_the_rest_read() throws Exception {
+        Path segment = dir.resolve("spool-000000000001.jsonl");
+        byte[] whole = "caf\u00e9 au lait\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] torn = "cr\u00e8me".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] file = new byte[whole.length + 3];
+        System.arraycopy(whole, 0, file, 0, whole.length);
+        System.arraycopy(torn, 0, file, whole.length, 3); // "cr" and the first byte of "è"
+        Files.write(segment, file);
+
+        assertThat(SegmentSpool.readWholeLines(segment)).containsExactly("caf\u00e9 au lait");
+    }
+
     private void take(Path segment) throws Exception {
         taken.addAll(SegmentSpool.readWholeLines(segment));
     }

@@ -1,5 +1,7 @@
 package dev.cxoneroutes.flows;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -96,6 +98,19 @@ class AnsweredRequestsSurviveKillTest {
         assertThat(answered200).allSatisfy(requestId -> assertThat(deliveries.get(requestId))
                 .as("deliveries of " + requestId)
                 .isEqualTo(1));
+
+        // Each answer was kept for repeats too: the IVR's retry after the restart is answered from
+        // the idempotency store, without a second CXone call.
+        int guestCallsBefore = cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH)));
+        for (String requestId : answered200) {
+            HttpResponse<Void> repeat = send(requestId);
+            assertThat(repeat.statusCode()).as("repeat of " + requestId).isEqualTo(200);
+            assertThat(repeat.headers().firstValue("Idempotent-Replayed"))
+                    .as("repeat of " + requestId)
+                    .contains("true");
+        }
+        assertThat(cxone.count(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH))))
+                .isEqualTo(guestCallsBefore);
     }
 
     /**
@@ -132,22 +147,27 @@ class AnsweredRequestsSurviveKillTest {
 
     private int post(String requestId) {
         try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
-                                    .timeout(Duration.ofSeconds(10))
-                                    .header("Content-Type", "application/json")
-                                    .header("X-API-Key", "test-key-1")
-                                    .header("X-Request-ID", requestId)
-                                    .POST(HttpRequest.BodyPublishers.ofString(HANDOFF))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            return send(requestId).statusCode();
         } catch (IOException e) {
             return 0; // the service is gone
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
         }
+    }
+
+    /** A handoff whose Idempotency-Key is its request id, as an IVR retrying it would send it again. */
+    private HttpResponse<Void> send(String requestId) throws IOException, InterruptedException {
+        return http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/api/v1/ivr/handoff"))
+                        .timeout(Duration.ofSeconds(10))
+                        .header("Content-Type", "application/json")
+                        .header("X-API-Key", "test-key-1")
+                        .header("X-Request-ID", requestId)
+                        .header("Idempotency-Key", requestId)
+                        .POST(HttpRequest.BodyPublishers.ofString(HANDOFF))
+                        .build(),
+                HttpResponse.BodyHandlers.discarding());
     }
 
     private Map<String, Long> deliveredRequestIds() {

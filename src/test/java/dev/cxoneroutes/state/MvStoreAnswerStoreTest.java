@@ -185,6 +185,24 @@ class MvStoreAnswerStoreTest extends AnswerStoreContract {
         }
     }
 
+    /** A log line that was not written whole is skipped with a warning; the store still opens. */
+    @Test
+    void an_unreadable_log_line_is_skipped_and_the_others_kept() throws Exception {
+        Path file = Files.createTempDirectory("answers-bad-line").resolve("idempotency.mv.db");
+        Path log = MvStoreAnswerStore.logDirOf(file);
+        Files.createDirectories(log);
+        long now = clock.millis();
+        Files.writeString(
+                log.resolve("spool-000000000001.jsonl"),
+                "no tab here\n" + "k-1\t7\\n" + now + "\\n200\\n{}\n" + "k-2\tnot-a-number\\n1\\n200\\n{}\n");
+
+        try (MvStoreAnswerStore answers = MvStoreAnswerStore.open(file, Duration.ofHours(24), 100, clock)) {
+            assertThat(answers.find("k-1")).contains(new StoredAnswer(200, "{}"));
+            assertThat(answers.find("k-2")).isEmpty();
+            assertThat(answers.size()).isEqualTo(1);
+        }
+    }
+
     /** What a kill -9 leaves: the store file and its write-ahead log, as they are at this moment. */
     private static void copyAsAKillLeavesIt(Path file, Path copy) throws Exception {
         Files.copy(file, copy);
