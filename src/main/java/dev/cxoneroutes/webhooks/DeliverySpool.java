@@ -13,8 +13,8 @@ import java.util.function.IntSupplier;
 /**
  * Webhook deliveries on their way to the embedded broker: each is appended to
  * {@code DATA_DIR/webhook-spool/} before the answer it belongs to leaves, and the spool's own
- * thread moves them onto the outbox queue, all of a segment in one broker transaction
- * ({@link SegmentSpool}).
+ * thread moves them onto the outbox queue, up to {@link #MAX_PER_TRANSACTION} in one broker
+ * transaction ({@link SegmentSpool}).
  *
  * <p>Why: a durable send to the broker is a blocking round trip through the broker's threads and
  * its journal, which an answer waited for: on an idle machine at 200 req/s half the answers waited
@@ -30,9 +30,9 @@ import java.util.function.IntSupplier;
 public final class DeliverySpool implements Closeable {
 
     /**
-     * Puts a segment's deliveries on the outbox queue, all or none (one transaction), each under
-     * its duplicate id: a segment sent again after a kill between its commit and its delete is
-     * recognised by the broker as sent already, and none of it is queued twice.
+     * Puts deliveries (a chunk of a segment) on the outbox queue, each under its duplicate id: a
+     * chunk sent again after a kill between its commit and its segment's delete is recognised by
+     * the broker as sent already, and none of it is queued twice.
      */
     @FunctionalInterface
     public interface Outbox {
