@@ -198,14 +198,20 @@ class AnsweredRequestsSurviveKillTest {
         env.put("JMS_EMBEDDED_PORT", String.valueOf(RunningService.freePort()));
         Path log = Path.of("target", "answered-kill-" + name + ".log");
         Process started = ServiceProcess.start(env, log);
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(250))
-                .until(() -> {
-                    assertThat(started.isAlive())
-                            .as("the service is running; see " + log)
-                            .isTrue();
-                    return ready();
-                });
+        try {
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> {
+                        assertThat(started.isAlive())
+                                .as("the service is running; see " + log)
+                                .isTrue();
+                        return ready();
+                    });
+        } catch (RuntimeException | AssertionError e) {
+            // Not yet this test's service: cleanUp would not stop a JVM that never became ready.
+            started.destroyForcibly();
+            throw e;
+        }
         return started;
     }
 
