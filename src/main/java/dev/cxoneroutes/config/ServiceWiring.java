@@ -60,7 +60,7 @@ public class ServiceWiring implements CamelConfiguration {
         ResultEvents events = ResultsWiring.bind(context, metrics, StateStoreWiring.instanceId(settings));
         AuditWiring.bind(context, settings, dataDirectory, metrics);
         WebhookWiring.bind(context, dataDirectory, webhooks, metrics);
-        JmsWiring.bind(context, settings, dataDirectory, json, events, webhooks.queue());
+        JmsWiring.bind(context, settings, dataDirectory, json, events, webhooks.queue(), metrics);
         HealthWiring.bind(context, settings, cxone, tokens);
         BatchWiring.bind(context, settings, dataDirectory, json, events);
 

@@ -39,10 +39,11 @@ public final class JmsWiring {
             Path dataDirectory,
             ObjectMapper json,
             ResultEvents events,
-            String webhookQueue)
+            String webhookQueue,
+            ServiceMetrics metrics)
             throws Exception {
         Registry registry = context.getRegistry();
-        bindBroker(context, settings, dataDirectory, webhookQueue);
+        bindBroker(context, settings, dataDirectory, webhookQueue, metrics);
         registry.bind("jmsRequests", new JmsRequests(registry.lookupByNameAndType("requestGuard", RequestGuard.class)));
         registry.bind("jmsReplyWriter", new JmsReplyWriter(json));
         registry.bind("resultRecorder", new ResultRecorder(events, context.createProducerTemplate()));
@@ -56,7 +57,8 @@ public final class JmsWiring {
      * The broker at JMS_BROKER_URL, or else an embedded one, persistent under DATA_DIR/broker and
      * bound as {@code embeddedBroker}.
      */
-    private static void bindBroker(CamelContext context, Settings settings, Path dataDirectory, String webhookQueue)
+    private static void bindBroker(
+            CamelContext context, Settings settings, Path dataDirectory, String webhookQueue, ServiceMetrics metrics)
             throws Exception {
         String brokerUrl = settings.text("jms.broker-url").orElse(null);
         boolean external = brokerUrl != null;
@@ -94,7 +96,8 @@ public final class JmsWiring {
                 context,
                 dataDirectory,
                 new TransactedQueueSender(pool, webhookQueue),
-                external ? null : () -> embedded.readyToDeliver(webhookQueue));
+                external ? null : () -> embedded.readyToDeliver(webhookQueue),
+                metrics);
     }
 
     /**
@@ -109,7 +112,11 @@ public final class JmsWiring {
      *     external broker (the spool then only forwards what an earlier run left, without waiting)
      */
     private static void bindWebhookSpool(
-            CamelContext context, Path dataDirectory, DeliverySpool.Outbox outbox, IntSupplier readyOnQueue)
+            CamelContext context,
+            Path dataDirectory,
+            DeliverySpool.Outbox outbox,
+            IntSupplier readyOnQueue,
+            ServiceMetrics metrics)
             throws Exception {
         Registry registry = context.getRegistry();
         registry.bind("webhookSpoolInUse", PredicateBuilder.constant(readyOnQueue != null));
@@ -119,10 +126,7 @@ public final class JmsWiring {
                 readyOnQueue != null ? readyOnQueue : () -> 0,
                 SPOOL_RETRY_INTERVAL);
         registry.bind("webhookSpool", spool);
-        ServiceMetrics metrics = registry.lookupByNameAndType("serviceMetrics", ServiceMetrics.class);
-        if (metrics != null) {
-            metrics.webhookSpool(spool::segmentsPending);
-        }
+        metrics.webhookSpool(spool::segmentsPending);
         // Added after the embedded broker's BackgroundStart: forwards once the broker is up, and
         // stops before it does.
         context.addStartupListener((started, alreadyStarted) -> spool.start());
