@@ -69,6 +69,19 @@ public class EmbeddedBroker extends ServiceSupport {
         return (int) Math.max(0, found.getMessageCount() - found.getScheduledCount() - found.getDeliveringCount());
     }
 
+    /**
+     * Whether a message was sent to the address under this duplicate id (Artemis' duplicate
+     * detection): the webhook spool sends each delivery under its webhook id. For tests and
+     * operators tracing a delivery.
+     */
+    public boolean sawDuplicateId(String address, String duplicateId) {
+        return broker.getActiveMQServer()
+                .getPostOffice()
+                .getDuplicateIDCache(org.apache.activemq.artemis.api.core.SimpleString.of(address))
+                .contains(org.apache.activemq.artemis.api.core.SimpleString.of(duplicateId)
+                        .getData());
+    }
+
     /** @param pending messages on the queue, scheduled and being delivered included */
     public record QueueCounts(long pending, long acknowledged) {}
 

@@ -213,6 +213,24 @@ class ResultFanOutTest {
         assertThat(atB.getUrl()).endsWith("?token=" + URL_TOKEN);
     }
 
+    /**
+     * The seam between JmsWiring (webhookSpoolInUse) and results-webhook-enqueue: with the embedded
+     * broker each delivery goes through the webhook spool, whose sender alone puts it on the queue
+     * under its webhook id as Artemis' duplicate id.
+     */
+    @Test
+    void with_the_embedded_broker_each_delivery_reaches_the_queue_through_the_webhook_spool() throws Exception {
+        service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "spooled-1");
+
+        await().atMost(PATIENCE)
+                .untilAsserted(() -> assertThat(receiver.eventsFor("spooled-1")).hasSize(2));
+        for (LoggedRequest delivery : receiver.eventsFor("spooled-1")) {
+            assertThat(service.broker().sawDuplicateId("cti.webhook.outbox", delivery.getHeader("webhook-id")))
+                    .as("queued by the spool under " + delivery.getHeader("webhook-id"))
+                    .isTrue();
+        }
+    }
+
     @Test
     void retries_a_receiver_answering_500_three_times_under_the_same_webhook_id() throws Exception {
         String scenario = "retry-1";
