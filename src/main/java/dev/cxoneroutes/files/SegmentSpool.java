@@ -31,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * <p>What a stopped or killed run left is drained first after the next start; a drain may so see
  * a segment twice (killed between its drain and the delete): the stores behind take lines at
  * least once.
+ *
+ * <p>Not a {@link LineAppender}: that one keeps one file for good and fsyncs it (per append, or
+ * with a sync thread per file); a spool's segments live for milliseconds and are deleted once
+ * taken, so they are written the same way (one {@code write} of whole lines on an
+ * {@code O_APPEND} stream) without either.
  */
 public final class SegmentSpool implements Closeable {
 
