@@ -550,8 +550,10 @@ public class Bench {
         List<String> command = new ArrayList<>();
         command.add(options.java);
         classDataArchive(jvmOpts).ifPresent(archive -> command.add("-XX:SharedArchiveFile=" + archive));
+        // The README's run command; what jvmOpts say comes later and wins (the batch launch's -Xmx,
+        // -XX:TieredStopAtLevel=4 for the JIT's default two compilers).
+        command.add("-XX:TieredStopAtLevel=1");
         if (!options.heap.equals("0")) {
-            // The README's run command; a -Xmx in jvmOpts (the batch launch's) comes later and wins.
             command.add("-Xmx" + options.heap);
         }
         command.addAll(splitOpts(jvmOpts));

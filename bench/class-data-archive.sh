@@ -4,7 +4,7 @@
 # archive fits only the jar file it was made for (its absolute path, size and time).
 #
 #   cp target/cxone-routes.jar /tmp/new.jar && bench/class-data-archive.sh /tmp/new.jar
-#   java -XX:SharedArchiveFile=/tmp/new.jsa -Xmx256m -jar /tmp/new.jar
+#   java -XX:SharedArchiveFile=/tmp/new.jsa -XX:TieredStopAtLevel=1 -Xmx256m -jar /tmp/new.jar
 set -euo pipefail
 [ $# -eq 1 ] && [ -f "$1" ] || { echo "usage: bench/class-data-archive.sh JAR" >&2; exit 2; }
 JAR=$(readlink -f "$1")

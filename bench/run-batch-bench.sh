@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Drop-folder benchmark (run by hand, never by mvn verify). Generates a file of LINES bridge
-# commands, starts the packaged jar with -Xmx256m and BATCH_CONCURRENCY against a stub CXone that
-# answers bridges in STUB_DELAY_MS, drops the file and reports lines/s and the JVM's peak RSS.
+# commands, starts the packaged jar as the README does (-XX:TieredStopAtLevel=1 -Xmx256m) with
+# BATCH_CONCURRENCY against a stub CXone that answers bridges in STUB_DELAY_MS, drops the file and
+# reports lines/s and the JVM's peak RSS. SERVICE_JAVA_OPTS="-XX:TieredStopAtLevel=4": both JITs.
 #
 #   mvn -B -q package -DskipTests
 #   bench/run-batch-bench.sh 100000          # LINES; env: CONCURRENCY (default: the service's own,
@@ -55,7 +56,7 @@ if [ -f "$ARCHIVE" ]; then ARCHIVE_OPT="-XX:SharedArchiveFile=$ARCHIVE"; else AR
 CXONE_BASE_URL=http://127.0.0.1:$STUB_PORT CXONE_CLIENT_ID=bench CXONE_CLIENT_SECRET=bench-secret \
 API_KEYS=bench-key DATA_DIR="$WORK/data" HTTP_PORT=$HTTP_PORT \
 MANAGEMENT_PORT=$((HTTP_PORT + 1)) JMS_EMBEDDED_PORT=$((HTTP_PORT + 2)) \
-  java $ARCHIVE_OPT -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
+  java $ARCHIVE_OPT -XX:TieredStopAtLevel=1 -Xmx"$HEAP" ${SERVICE_JAVA_OPTS:-} -jar "$JAR" > "$WORK/service.log" 2>&1 &
 SERVICE_PID=$!
 
 for _ in $(seq 1 120); do

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Start-to-ready of the packaged jar, launched as the README does
-# (`java -XX:SharedArchiveFile=target/cxone-routes.jsa -Xmx256m -jar target/cxone-routes.jar`: the
-# flag only when the jar has its class-data archive beside it, X.jsa for X.jar, so an older build
-# without one runs as it was launched then), in sandbox mode (no CXONE_BASE_URL) or live mode
-# against bench/CxoneStubServer (as bench/run.sh starts it).
+# Start-to-ready of the packaged jar, launched as the README does (`java
+# -XX:SharedArchiveFile=target/cxone-routes.jsa -XX:TieredStopAtLevel=1 -Xmx256m -jar
+# target/cxone-routes.jar`: the archive flag only when the jar has its class-data archive beside
+# it, X.jsa for X.jar, so an older build without one runs as it was launched then), in sandbox
+# mode (no CXONE_BASE_URL) or live mode against bench/CxoneStubServer (as bench/run.sh starts it).
 # Each launch: wall time from exec to the first 200 of /observe/health/ready (polled every 20 ms),
 # CPU-seconds the JVM used until then (utime+stime from /proc), classes loaded (and how many of them
 # came from class-data archives, the JDK's own or the jar's), and the time of the first handoff answer after ready. Launches alternate
@@ -68,7 +68,7 @@ for run in $(seq 1 "$RUNS"); do
     t0=$(now_ns)
     # shellcheck disable=SC2086
     (cd "$dir" && exec env HTTP_PORT="$http" MANAGEMENT_PORT="$mgmt" JMS_EMBEDDED_PORT="$jms" DATA_DIR="$dir/data" \
-      "${env_live[@]}" java "${archive[@]}" -Xmx256m $JVM_OPTS -jar "$jar" >"$dir/service.log" 2>&1) &
+      "${env_live[@]}" java "${archive[@]}" -XX:TieredStopAtLevel=1 -Xmx256m $JVM_OPTS -jar "$jar" >"$dir/service.log" 2>&1) &
     pid=$!
     PIDS+=("$pid")
     until curl -fs -o /dev/null "http://127.0.0.1:$mgmt/observe/health/ready"; do
@@ -91,7 +91,7 @@ for run in $(seq 1 "$RUNS"); do
   done
 done
 
-echo "medians ($MODE mode, $RUNS runs each, java [-XX:SharedArchiveFile=JAR.jsa] -Xmx256m $JVM_OPTS -jar JAR):"
+echo "medians ($MODE mode, $RUNS runs each, java [-XX:SharedArchiveFile=JAR.jsa] -XX:TieredStopAtLevel=1 -Xmx256m $JVM_OPTS -jar JAR):"
 for i in "${!JARS[@]}"; do
   med() { awk -v i="$i" -v c="$1" '$1==i{print $c}' "$RESULTS" | sort -n | awk '{a[NR]=$1} END{print (NR%2)?a[(NR+1)/2]:(a[NR/2]+a[NR/2+1])/2}'; }
   printf '  #%d %s: ready %s s, CPU-s to ready %s, first answer %s s after ready\n' "$i" "${JARS[$i]}" "$(med 2)" "$(med 3)" "$(med 4)"

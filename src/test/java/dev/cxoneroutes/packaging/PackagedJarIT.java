@@ -35,6 +35,7 @@ class PackagedJarIT {
         ProcessBuilder builder = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-XX:SharedArchiveFile=target/cxone-routes.jsa",
+                        "-XX:TieredStopAtLevel=1",
                         "-Xmx256m",
                         "-jar",
                         "target/cxone-routes.jar")
