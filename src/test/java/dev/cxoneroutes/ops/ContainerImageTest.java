@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +65,32 @@ class ContainerImageTest {
         assertThat(String.join(" ", arguments(run, "ENV")))
                 .contains("MANAGEMENT_HOST=0.0.0.0")
                 .contains("MaxRAMPercentage=");
+    }
+
+    /**
+     * The image and the manifest (whose JAVA_TOOL_OPTIONS replaces the image's) pick the JIT as the
+     * README's run command does: its compiler choice is the one bench/ measured.
+     */
+    @Test
+    void the_image_and_the_deployment_choose_the_jit_of_the_readme_run_command() {
+        Matcher readme = Pattern.compile("java (-XX:\\S+ )*?(-XX:TieredStopAtLevel=\\d)")
+                .matcher(OpsQueries.read(Path.of("README.md")));
+        assertThat(readme.find())
+                .as("the README's run command names the JIT's levels")
+                .isTrue();
+        String jit = readme.group(2);
+
+        assertThat(String.join(" ", arguments(runStage(), "ENV")))
+                .contains("JAVA_TOOL_OPTIONS=")
+                .contains(jit);
+        Map<String, Object> container = KubernetesManifestsTest.map(KubernetesManifestsTest.at(
+                KubernetesManifestsTest.deployment(), "spec", "template", "spec", "containers", "0"));
+        assertThat(KubernetesManifestsTest.list(container.get("env")).stream()
+                        .map(KubernetesManifestsTest::map)
+                        .filter(env -> "JAVA_TOOL_OPTIONS".equals(env.get("name")))
+                        .map(env -> (String) env.get("value")))
+                .singleElement(InstanceOfAssertFactories.STRING)
+                .contains(jit);
     }
 
     @Test
