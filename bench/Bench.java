@@ -153,7 +153,7 @@ public class Bench {
     Map<String, Object> round(int round) throws Exception {
         System.out.printf("%n== round %d of %d%n", round, options.rounds);
         Map<String, Object> result = new LinkedHashMap<>();
-        Stub stub = startStub(round);
+        Stub stub = startStub(round, 0);
         try {
             // The stub and this generator are instruments, not subjects: let their JIT settle first.
             closedLoad(stub.guestUrl(), options.concurrency, options.instrumentWarmupSeconds, null);
@@ -349,7 +349,8 @@ public class Bench {
         Map<String, Object> b = new LinkedHashMap<>();
         Path dir = work.resolve("batch");
         Files.createDirectories(dir);
-        Stub stub = startStub(0);
+        // A fresh stub, warmed on its bridge and webhook paths before the file drops (as each round's).
+        Stub stub = startStub(0, options.instrumentWarmupSeconds);
         try {
             setStubDelay(stub, options.latencyDelayMillis);
             Map<String, String> env = new LinkedHashMap<>();
@@ -448,7 +449,7 @@ public class Bench {
     void train() throws Exception {
         Path dir = work.resolve("train");
         Files.createDirectories(dir);
-        Stub stub = startStub(0);
+        Stub stub = startStub(0, 0);
         try {
             Service service = startService(dir, stub, options.jvmOpts, Map.of());
             System.out.printf("training: service ready in %.2f s; %d s of handoffs, then bridges and a drop file%n",
@@ -512,14 +513,16 @@ public class Bench {
         }
     }
 
-    Stub startStub(int round) throws Exception {
+    /** A stub CXone; with warmupSeconds, it loads itself that long before it listens (CxoneStubServer). */
+    Stub startStub(int round, int warmupSeconds) throws Exception {
         int port = freePort();
         int webhookPort = freePort();
         Path dir = work.resolve("stub-" + round + "-" + port);
         Files.createDirectories(dir);
         Process process = start(
-                List.of("java", "-XX:+UseSerialGC", "-Dsun.net.httpserver.nodelay=true", "-cp", classes.toString(),
-                        "CxoneStubServer", String.valueOf(port), "0", String.valueOf(webhookPort)),
+                List.of("java", "-XX:+UseSerialGC", "-Dsun.net.httpserver.nodelay=true", "-Dstub.warmup=" + warmupSeconds,
+                        "-cp", classes.toString(), "CxoneStubServer", String.valueOf(port), "0",
+                        String.valueOf(webhookPort)),
                 dir,
                 Map.of(),
                 dir.resolve("stub.log"));

@@ -26,6 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * 500/502/503 instead; the token endpoint never fails.
  * GET /count prints the number of bridge requests served; GET /stats prints all counters as JSON;
  * GET /control?delay=N sets the answer delay to N ms from then on.
+ *
+ * <p>{@code -Dstub.warmup=SECONDS}: before it listens on its ports, the stub loads servers of its own
+ * on free ports for that long, so that its JIT has settled when the first request comes: it is an
+ * instrument, not the subject (a drop file's first seconds ran against a cold stub).
  */
 public class CxoneStubServer {
 
@@ -61,7 +65,73 @@ public class CxoneStubServer {
     }
 
     private void start(int port, long initialDelayMillis, int webhookPort) throws IOException {
+        warmUp(Long.getLong("stub.warmup", 0));
         delayMillis.set(initialDelayMillis);
+        HttpServer server = cxone(port);
+        server.start();
+        System.out.println("CXone stub on http://127.0.0.1:" + port + " answering in " + initialDelayMillis + " ms");
+        if (webhookPort > 0) {
+            receiver(webhookPort).start();
+            System.out.println("CTI webhook receiver on http://127.0.0.1:" + webhookPort + "/webhook");
+        }
+    }
+
+    /** Bridge calls and webhook POSTs, 16 connections each, against throwaway servers; counters reset. */
+    private void warmUp(long seconds) throws IOException {
+        if (seconds <= 0) {
+            return;
+        }
+        HttpServer cxone = cxone(0);
+        HttpServer receiver = receiver(0);
+        cxone.start();
+        receiver.start();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        java.util.List<Thread> clients = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            InetSocketAddress target = (i % 2 == 0 ? cxone : receiver).getAddress();
+            String url = "http://127.0.0.1:" + target.getPort() + "/api/v2/cti/calls/warm-up/bridge";
+            Thread client = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    post(url);
+                }
+            });
+            client.start();
+            clients.add(client);
+        }
+        for (Thread client : clients) {
+            try {
+                client.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        cxone.stop(0);
+        receiver.stop(0);
+        System.out.println("warmed up for " + seconds + " s: " + (bridges.get() + webhooks.get()) + " requests");
+        for (AtomicLong counter : new AtomicLong[] {tokens, guests, bridges, webhooks, throttled, serverErrors}) {
+            counter.set(0);
+        }
+    }
+
+    private static void post(String url) {
+        try {
+            java.net.HttpURLConnection connection = (java.net.HttpURLConnection) URI.create(url).toURL().openConnection();
+            connection.setRequestMethod("POST");
+            connection.setDoOutput(true);
+            connection.setRequestProperty("Content-Type", "application/json");
+            try (OutputStream out = connection.getOutputStream()) {
+                out.write(BRIDGE);
+            }
+            try (java.io.InputStream in = connection.getInputStream()) {
+                in.readAllBytes(); // read whole, so the connection is kept alive for the next POST
+            }
+        } catch (IOException e) {
+            // a warm-up request lost is of no consequence
+        }
+    }
+
+    private HttpServer cxone(int port) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         // Handlers never block (delays are timers), so two threads keep up with two cores.
         server.setExecutor(Executors.newFixedThreadPool(2));
@@ -80,19 +150,18 @@ public class CxoneStubServer {
             }
             answer(exchange, 200, bytes(stats()));
         });
-        server.start();
-        System.out.println("CXone stub on http://127.0.0.1:" + port + " answering in " + initialDelayMillis + " ms");
-        if (webhookPort > 0) {
-            HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", webhookPort), 256);
-            receiver.setExecutor(Executors.newFixedThreadPool(2));
-            receiver.createContext("/", exchange -> {
-                exchange.getRequestBody().readAllBytes();
-                webhooks.incrementAndGet();
-                answer(exchange, 200, EMPTY);
-            });
-            receiver.start();
-            System.out.println("CTI webhook receiver on http://127.0.0.1:" + webhookPort + "/webhook");
-        }
+        return server;
+    }
+
+    private HttpServer receiver(int port) throws IOException {
+        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 256);
+        receiver.setExecutor(Executors.newFixedThreadPool(2));
+        receiver.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            webhooks.incrementAndGet();
+            answer(exchange, 200, EMPTY);
+        });
+        return receiver;
     }
 
     private void delayed(HttpExchange exchange, int status, byte[] body, AtomicLong counter) throws IOException {

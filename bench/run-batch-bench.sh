@@ -46,8 +46,14 @@ if [ -n "${WEBHOOKS:-}" ]; then
   export CTI_WEBHOOK_URLS=http://127.0.0.1:$WEBHOOK_PORT/webhook
   export CTI_WEBHOOK_SECRET=whsec_YmVuY2gtd2ViaG9vay1zZWNyZXQtMzItYnl0ZXMhIQ==
 fi
-java -Dsun.net.httpserver.nodelay=true bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" "$WEBHOOK_PORT" > "$WORK/stub.log" 2>&1 &
+# The stub warms itself up (STUB_WARMUP seconds, on ports of its own) before it listens: the file's
+# first seconds measure the service, not the stub's JIT.
+java -Dsun.net.httpserver.nodelay=true -Dstub.warmup="${STUB_WARMUP:-5}" bench/CxoneStubServer.java "$STUB_PORT" "$STUB_DELAY_MS" "$WEBHOOK_PORT" > "$WORK/stub.log" 2>&1 &
 STUB_PID=$!
+until grep -q "CXone stub on" "$WORK/stub.log" 2>/dev/null; do
+  kill -0 "$STUB_PID" 2>/dev/null || { echo "stub did not start; see $WORK/stub.log" >&2; exit 1; }
+  sleep 0.2
+done
 
 if [ -n "$CONCURRENCY" ]; then export BATCH_CONCURRENCY=$CONCURRENCY; fi
 # Launched as the README does: with the class-data archive mvn package makes beside the jar, if any.
