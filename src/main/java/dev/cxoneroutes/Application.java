@@ -12,7 +12,6 @@ import dev.cxoneroutes.handoff.HandoffRoutes;
 import dev.cxoneroutes.jms.JmsErrorConfiguration;
 import dev.cxoneroutes.results.ResultsErrorConfiguration;
 import dev.cxoneroutes.routecheck.RouteCheck;
-import dev.cxoneroutes.support.CommonPoolFloor;
 import java.util.List;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.main.Main;
@@ -43,7 +42,6 @@ public final class Application {
     private Application() {}
 
     public static void main(String[] args) throws Exception {
-        CommonPoolFloor.apply();
         if (args.length > 0 && args[0].equals("check")) {
             // The route files checked without starting the service: README, "Changing routes safely".
             System.exit(RouteCheck.run(java.util.Arrays.asList(args).subList(1, args.length), System.out));
