@@ -106,8 +106,10 @@ public class CxoneStubServer {
                 return;
             }
         }
-        cxone.stop(0);
-        receiver.stop(0);
+        for (HttpServer server : new HttpServer[] {cxone, receiver}) {
+            server.stop(0);
+            ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdown(); // stop() leaves its threads
+        }
         System.out.println("warmed up for " + seconds + " s: " + (bridges.get() + webhooks.get()) + " requests");
         for (AtomicLong counter : new AtomicLong[] {tokens, guests, bridges, webhooks, throttled, serverErrors}) {
             counter.set(0);

@@ -3,6 +3,7 @@ package dev.cxoneroutes.jms;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.JournalType;
@@ -77,9 +78,8 @@ public class EmbeddedBroker extends ServiceSupport {
     public boolean sawDuplicateId(String address, String duplicateId) {
         return broker.getActiveMQServer()
                 .getPostOffice()
-                .getDuplicateIDCache(org.apache.activemq.artemis.api.core.SimpleString.of(address))
-                .contains(org.apache.activemq.artemis.api.core.SimpleString.of(duplicateId)
-                        .getData());
+                .getDuplicateIDCache(SimpleString.of(address))
+                .contains(SimpleString.of(duplicateId).getData());
     }
 
     /** @param pending messages on the queue, scheduled and being delivered included */
