@@ -11,7 +11,9 @@
 #                                            # compiler threads' and GC threads' CPU
 #   WEBHOOKS=1 bench/run-batch-bench.sh 20000 # CTI webhooks on, to a receiver in the stub, as bench/run.sh runs it
 #   JAR=/tmp/a.jar bench/run-batch-bench.sh  # another build's jar (A/B runs)
-#   JFR=1 bench/run-batch-bench.sh 20000     # also a JFR profile (settings=profile) of the file's run
+#   JFR=1 bench/run-batch-bench.sh 20000     # also a JFR profile (settings=profile) of the file's run;
+#                                            # JFR_SETTINGS=my.jfc for other settings (on JDK 25, with
+#                                            # jdk.CPUTimeSample enabled: CPU-time samples of every thread)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -101,11 +103,15 @@ sample_loop() {
       "$n" "$(cpu_seconds)" "$(thread_cpu "$JIT_THREADS")" "$(thread_cpu "$GC_THREADS")" >> "$WORK/samples.txt"
   done
 }
-cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/$SERVICE_PID/stat"; }
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / hz }' "/proc/${1:-$SERVICE_PID}/stat"; }
+# Of that, the kernel's part (system time): sockets and files.
+system_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.1f", $15 / hz }' "/proc/${1:-$SERVICE_PID}/stat"; }
 CPU_AT_DROP=$(cpu_seconds)
+SYSTEM_AT_DROP=$(system_seconds)
+STUB_CPU_AT_DROP=$(cpu_seconds "$STUB_PID")
 JIT_AT_DROP=$(thread_cpu "$JIT_THREADS")
 if [ -n "${JFR:-}" ]; then
-  jcmd "$SERVICE_PID" JFR.start name=batch settings=profile filename="$WORK/batch.jfr" > /dev/null
+  jcmd "$SERVICE_PID" JFR.start name=batch settings="${JFR_SETTINGS:-profile}" filename="$WORK/batch.jfr" > /dev/null
 fi
 START=$(date +%s.%N)
 mv "$WORK/$FILE" "$WORK/data/inbox/bridge/$FILE"
@@ -131,17 +137,21 @@ PEAK_RSS=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$SERVICE_PID/status")
 # CPU the service used for the file (user + system, start-up excluded): a figure the other load on
 # a shared machine distorts less than lines/s.
 CPU_SECONDS=$(awk -v a="$CPU_AT_DROP" -v b="$(cpu_seconds)" 'BEGIN { printf "%.1f", b - a }')
+SYSTEM_SECONDS=$(awk -v a="$SYSTEM_AT_DROP" -v b="$(system_seconds)" 'BEGIN { printf "%.1f", b - a }')
+# The stub shares the machine's cores: what it uses is not the service's cost, but not the service's either.
+STUB_CPU_SECONDS=$(awk -v a="$STUB_CPU_AT_DROP" -v b="$(cpu_seconds "$STUB_PID")" 'BEGIN { printf "%.1f", b - a }')
 BATCHES=$(curl -s -H 'X-API-Key: bench-key' "http://127.0.0.1:$HTTP_PORT/api/v1/batches")
 echo "batches: $BATCHES"
 echo "stub: $(curl -s "http://127.0.0.1:$STUB_PORT/stats")"
 # From the drop to the service opening the file (the file consumer's poll and its read lock).
 OPENED=$(date -d "$(grep -o '"started_at":"[^"]*"' <<< "$BATCHES" | head -1 | cut -d'"' -f4)" +%s.%N)
 awk -v s="$START" -v o="$OPENED" 'BEGIN { printf "drop to file opened: %.2f s\n", o - s }'
-awk -v s="$START" -v e="$END" -v n="$RESULTS" -v ok="$SUCCEEDED" -v b="$BRIDGES" -v rss="$PEAK_RSS" -v cpu="$CPU_SECONDS" 'BEGIN {
+awk -v s="$START" -v e="$END" -v n="$RESULTS" -v ok="$SUCCEEDED" -v b="$BRIDGES" -v rss="$PEAK_RSS" -v cpu="$CPU_SECONDS" -v sys="$SYSTEM_SECONDS" -v stub="$STUB_CPU_SECONDS" 'BEGIN {
   printf "lines: %d results, %d succeeded, %d bridge requests at the stub\n", n, ok, b
   printf "wall time (drop to processed/): %.1f s => %.0f lines/s\n", e - s, n / (e - s)
   printf "peak RSS (VmHWM): %s\n", rss
-  printf "service CPU: %s s (%.2f ms per line)\n", cpu, cpu * 1000 / n }'
+  printf "service CPU: %s s (%.2f ms per line; %s s of it in the kernel)\n", cpu, cpu * 1000 / n, sys
+  printf "stub CPU: %s s (%.2f ms per line)\n", stub, stub * 1000 / n }'
 if [ -f "$WORK/samples.txt" ]; then cat "$WORK/samples.txt"; fi
 awk -v a="$JIT_AT_DROP" -v b="$(thread_cpu "$JIT_THREADS")" -v cpu="$CPU_SECONDS" 'BEGIN {
   printf "of which JIT compiler threads: %.1f s (%.0f %%)\n", b - a, (cpu > 0 ? 100 * (b - a) / cpu : 0) }'
