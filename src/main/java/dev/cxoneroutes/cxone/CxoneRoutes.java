@@ -50,8 +50,9 @@ public class CxoneRoutes extends RouteBuilder {
                 .process(attempt::admit)
                 .doTry()
                     .process(attempt::prepare)
-                    // The host is a placeholder: prepare() sets the URL.
-                    .to("http://cxone.invalid?throwExceptionOnFailure=true")
+                    // The host is a placeholder: prepare() sets the URL. The method is the endpoint's,
+                    // not a header's, which camel-http would convert and filter on every call.
+                    .to("http://cxone.invalid?throwExceptionOnFailure=true&httpMethod=POST&headerFilterStrategy=#cxoneHeaders")
                     .process(attempt::succeeded)
                 .doCatch(Exception.class)
                         .process(attempt::failed)

@@ -52,6 +52,7 @@ public final class CxoneWiring {
         CircuitBreaker circuitBreaker = circuitBreaker(settings);
         registry.bind("cxoneCircuitBreaker", circuitBreaker);
         registry.bind("cxoneAttempt", new CxoneAttempt(tokens, circuitBreaker));
+        registry.bind("cxoneHeaders", new CxoneHeaders());
         registry.bind("cxoneCallTimer", new CxoneCallTimer(json));
         registry.bind(
                 "cxoneRetryDecisions", new RetryDecisions(cxone.maxAttempts(), cxone.maxBackoff(), metrics::retrying));

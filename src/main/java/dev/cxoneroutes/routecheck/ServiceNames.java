@@ -32,6 +32,7 @@ final class ServiceNames {
             "cxoneAttempt",
             "cxoneCallTimer",
             "cxoneCircuitBreaker",
+            "cxoneHeaders",
             "cxoneRetryDecisions",
             "cxoneSettings",
             "cxoneTokens",

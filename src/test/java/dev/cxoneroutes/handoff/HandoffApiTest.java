@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cxoneroutes.config.ServiceVersion;
+import dev.cxoneroutes.testing.CapturedLogs;
 import dev.cxoneroutes.testing.CxoneStub;
 import dev.cxoneroutes.testing.LiveService;
 import dev.cxoneroutes.testing.LiveServiceTest;
@@ -78,6 +79,49 @@ class HandoffApiTest extends LiveServiceTest {
                          "metadata":{"system":"cxone-routes","version":"%s"}}"""
                                                 .formatted(ServiceVersion.read()))));
         assertThat(ServiceVersion.read()).isNotEqualTo("unknown");
+    }
+
+    /** Of CXone's answer headers, only its trace id is kept (for the log); none reach the caller. */
+    @Test
+    void logs_the_cxone_trace_id_and_passes_none_of_cxones_headers_to_the_caller() {
+        cxone.server()
+                .stubFor(post(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .willReturn(aResponse()
+                                .withStatus(201)
+                                .withHeader("Content-Type", "application/json")
+                                .withHeader("x-trace-id", "trace-77")
+                                .withHeader("X-Backend-Node", "cxone-node-3")
+                                .withBody("{\"id\":\"guest-1\",\"url\":\"https://chat.example/guest-1\"}")));
+
+        HttpResponse<String> response;
+        try (CapturedLogs logs = CapturedLogs.start()) {
+            response = service.postJson(PATH, VALID, "X-API-Key", KEY, "X-Request-ID", "req-trace");
+            assertThat(logs.text()).contains("request_id=req-trace x-trace-id=trace-77");
+        }
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().map().keySet())
+                .noneMatch(name -> name.equalsIgnoreCase("x-trace-id") || name.equalsIgnoreCase("X-Backend-Node"));
+    }
+
+    /** JSON is UTF-8 (RFC 8259): a caller's name in any script reaches CXone as it was sent. */
+    @Test
+    void sends_cxone_the_voice_data_in_utf_8() {
+        service.postJson(
+                PATH,
+                """
+                {"dtmf_sequence":"1","voice_history":{"queue_name":"Zoë","notes":"山田 — ☎"},"caller_id":"anon"}""",
+                "X-API-Key",
+                KEY);
+
+        cxone.server()
+                .verify(postRequestedFor(urlPathEqualTo(CxoneStub.GUEST_PATH))
+                        .withRequestBody(equalToJson(
+                                """
+                        {"attributes":{"voice_history":{"queue_name":"Zoë","notes":"山田 — ☎"},
+                          "mapped_variables":{"previous_queue":"Zoë"}}}""",
+                                true,
+                                true)));
     }
 
     /** CXone's API is bearer-token only: one caller's cookies never ride along on the next call. */
