@@ -66,13 +66,17 @@ public final class AuditRecorder implements Processor, Closeable {
     /** The {@code results-audit} step: records the event {@code results-publish} prepared. Never throws. */
     @Override
     public void process(Exchange exchange) {
-        record(exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class));
+        record(exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class), ResultPublication.eventJson(exchange));
     }
 
     /** Writes the event's line now, or holds it until the file can be written. Never throws. */
     public void record(FanOutEvent event) {
+        record(event, event.toJson());
+    }
+
+    /** {@link #record(FanOutEvent)} with the event's JSON already made. */
+    private void record(FanOutEvent event, String line) {
         LocalDate day = AuditLog.dayOf(event);
-        String line = event.toJson();
         while (true) {
             if (!failing) {
                 try {

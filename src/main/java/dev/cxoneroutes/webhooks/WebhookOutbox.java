@@ -3,6 +3,7 @@ package dev.cxoneroutes.webhooks;
 import dev.cxoneroutes.results.FanOutEvent;
 import dev.cxoneroutes.results.ResultPublication;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Expression;
@@ -23,12 +24,19 @@ public class WebhookOutbox implements Expression {
 
     /** Empty when no webhook URL is configured. */
     public List<String> deliveriesFor(FanOutEvent event) {
+        return deliveriesFor(event.toJson());
+    }
+
+    /** The deliveries of an event's JSON ({@link FanOutEvent#toJson()}): the body of every delivery. */
+    public List<String> deliveriesFor(String eventJson) {
         if (urls.isEmpty()) {
             return List.of();
         }
-        return WebhookDelivery.forEachUrl(event.toJson(), urls, clock.instant()).stream()
-                .map(WebhookDelivery::toJson)
-                .toList();
+        List<String> deliveries = new ArrayList<>(urls.size());
+        for (WebhookDelivery delivery : WebhookDelivery.forEachUrl(eventJson, urls, clock.instant())) {
+            deliveries.add(delivery.toJson());
+        }
+        return deliveries;
     }
 
     /**
@@ -38,6 +46,6 @@ public class WebhookOutbox implements Expression {
      */
     @Override
     public <T> T evaluate(Exchange exchange, Class<T> type) {
-        return type.cast(deliveriesFor(exchange.getProperty(ResultPublication.EVENT, FanOutEvent.class)));
+        return type.cast(deliveriesFor(ResultPublication.eventJson(exchange)));
     }
 }
