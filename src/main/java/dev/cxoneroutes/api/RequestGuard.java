@@ -1,11 +1,11 @@
 package dev.cxoneroutes.api;
 
+import dev.cxoneroutes.support.RandomIds;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.camel.Exchange;
 
@@ -34,7 +34,7 @@ public class RequestGuard {
         String offered = exchange.getMessage().getHeader("X-Request-ID", String.class);
         String requestId = offered != null && SAFE_REQUEST_ID.matcher(offered).matches()
                 ? offered
-                : UUID.randomUUID().toString();
+                : RandomIds.uuid().toString();
         exchange.setProperty(ExchangeKeys.REQUEST_ID, requestId);
         exchange.setProperty(ExchangeKeys.SOURCE, source);
         exchange.setProperty(ExchangeKeys.ACCEPT, exchange.getMessage().getHeader("Accept", String.class));

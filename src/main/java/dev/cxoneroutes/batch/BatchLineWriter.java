@@ -1,47 +1,28 @@
 package dev.cxoneroutes.batch;
 
-import dev.cxoneroutes.files.PeriodicSync;
+import dev.cxoneroutes.files.LineAppender;
 import java.io.Closeable;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Appends lines to a drop file's results or in-flight journal from the lines' worker threads.
+ * Appends lines to a drop file's results or in-flight journal from the lines' worker threads: a
+ * {@link LineAppender} (whole lines, group commit, synced every {@code syncInterval} off the line
+ * threads; an operating-system crash can lose the last interval's lines, docs/batch.md says what
+ * that means for the batch) opened after the file's partial last line, if any, is cut off.
  *
- * <ul>
- *   <li><b>Whole lines.</b> Each line is one {@code write} of its bytes and newline, under a lock, on a
- *       descriptor opened for appending: lines never tear or interleave, and a write that returned
- *       is in the kernel, so it survives the process being killed (kill -9, OOM, JVM crash).</li>
- *   <li><b>Synced every {@code syncInterval}, not every line,</b> by a {@link PeriodicSync} of its own,
- *       so no line waits for the disk (an fsync per line would cap a file at a few hundred lines a
- *       second, and one made under the lock stalled every line thread), and closing syncs. An
- *       operating system crash or power cut can therefore lose the lines of the last interval
- *       (docs/batch.md says what that means for the batch).</li>
- * </ul>
- *
- * A stream, not a {@code FileChannel}: an interrupted thread would close a channel for everyone.
+ * <p>It took a lock and made a write per line before: with 64 line threads on two cores, a thread
+ * holding the lock was often descheduled and the others queued behind it (bench/).
  */
 final class BatchLineWriter implements Closeable {
 
-    private final Path file;
-    private final FileOutputStream out;
-    /** The syncs, made off the line threads; null with a zero interval: every line is synced. */
-    private final PeriodicSync periodicSync;
+    private final LineAppender appender;
 
-    private final ReentrantLock lock = new ReentrantLock();
-
-    private BatchLineWriter(Path file, FileOutputStream out, Duration syncInterval) throws IOException {
-        this.file = file;
-        this.out = out;
-        this.periodicSync = syncInterval.isZero()
-                ? null
-                : new PeriodicSync(file.getFileName().toString(), out.getFD(), syncInterval);
+    private BatchLineWriter(LineAppender appender) {
+        this.appender = appender;
     }
 
     /**
@@ -52,43 +33,21 @@ final class BatchLineWriter implements Closeable {
     static BatchLineWriter open(Path file, long syncIntervalMillis) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
         cutPartialLastLine(file);
-        return new BatchLineWriter(
-                file, new FileOutputStream(file.toFile(), true), Duration.ofMillis(syncIntervalMillis));
+        return new BatchLineWriter(LineAppender.open(file, Duration.ofMillis(syncIntervalMillis)));
     }
 
     void append(String line) throws IOException {
-        byte[] bytes = (line + '\n').getBytes(StandardCharsets.UTF_8);
-        lock.lock();
-        try {
-            out.write(bytes);
-            if (periodicSync == null) {
-                out.getFD().sync();
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (periodicSync != null) {
-            periodicSync.written();
-        }
+        appender.append(line);
     }
 
     Path file() {
-        return file;
+        return appender.file();
     }
 
     /** Syncs and closes. */
     @Override
     public void close() throws IOException {
-        lock.lock();
-        try {
-            if (periodicSync != null) {
-                periodicSync.close();
-            }
-            out.getFD().sync();
-            out.close();
-        } finally {
-            lock.unlock();
-        }
+        appender.close();
     }
 
     static void cutPartialLastLine(Path file) throws IOException {

@@ -40,7 +40,9 @@ public final class CxoneWiring {
     public static TokenProvider bind(
             CamelContext context, Settings settings, CxoneSettings cxone, ObjectMapper json, ServiceMetrics metrics) {
         Registry registry = context.getRegistry();
-        configureHttpClient(context.getComponent("http", HttpComponent.class), settings, cxone);
+        HttpComponent http = new CxoneHttpComponent();
+        context.addComponent("http", http);
+        configureHttpClient(http, settings, cxone);
 
         TokenProvider tokens = new TokenProvider(
                 cxone,

@@ -57,7 +57,10 @@ public final class SegmentSpool implements Closeable {
     private final Duration pause;
     private final Duration retryInterval;
     private final ReentrantLock lock = new ReentrantLock();
+    /** The drainer waits on it while there is nothing to drain: signalled by a new segment's first line. */
     private final Condition appended = lock.newCondition();
+    /** The drainer's pauses wait on it: only closing cuts them short, not every line appended. */
+    private final Condition closed = lock.newCondition();
     /** Segments no longer written to, oldest first: the draining thread's work. */
     private final ArrayDeque<Path> closedSegments = new ArrayDeque<>(); // guarded by lock
 
@@ -111,7 +114,8 @@ public final class SegmentSpool implements Closeable {
             if (closing) {
                 throw new IOException(name + " is closed");
             }
-            if (openStream == null) {
+            boolean firstLineOfSegment = openStream == null;
+            if (firstLineOfSegment) {
                 openSegment = dir.resolve(segmentName(nextSequence++));
                 openStream = new FileOutputStream(openSegment.toFile(), true);
                 openBytes = 0;
@@ -130,7 +134,11 @@ public final class SegmentSpool implements Closeable {
                 // be read whole.
                 closeOpenSegment();
             }
-            appended.signal();
+            if (firstLineOfSegment) {
+                // The drainer only waits (on this) while no segment is open: a signal per line
+                // woke it, to take the lock and wait again, once for every line.
+                appended.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -245,7 +253,7 @@ public final class SegmentSpool implements Closeable {
         try {
             long nanos = wait.toNanos();
             while (!closing && nanos > 0) {
-                nanos = appended.awaitNanos(nanos);
+                nanos = closed.awaitNanos(nanos);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -314,6 +322,7 @@ public final class SegmentSpool implements Closeable {
         try {
             closing = true;
             appended.signalAll();
+            closed.signalAll();
         } finally {
             lock.unlock();
         }

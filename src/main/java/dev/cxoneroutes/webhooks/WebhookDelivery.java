@@ -9,14 +9,15 @@ import com.fasterxml.jackson.databind.annotation.JsonSerialize;
 import dev.cxoneroutes.results.EventTimestamps;
 import dev.cxoneroutes.results.FanOutEvent;
 import dev.cxoneroutes.results.ResultsJson;
+import dev.cxoneroutes.support.RandomIds;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 
 /**
  * One event on its way to one webhook URL: what is queued (as a JMS text message, see
@@ -61,7 +62,11 @@ public record WebhookDelivery(
 
     /** One delivery per URL (for {@code CTI_WEBHOOK_URLS}), each with its own webhook id. */
     public static List<WebhookDelivery> forEachUrl(String body, List<String> urls, Instant createdAt) {
-        return urls.stream().map(url -> create(body, url, createdAt)).toList();
+        List<WebhookDelivery> deliveries = new ArrayList<>(urls.size());
+        for (String url : urls) {
+            deliveries.add(create(body, url, createdAt));
+        }
+        return deliveries;
     }
 
     /** Reads what {@link #toJson()} wrote. @throws IllegalArgumentException when it is not a delivery */
@@ -101,7 +106,7 @@ public record WebhookDelivery(
     }
 
     private static String newWebhookId() {
-        return "msg_" + UUID.randomUUID();
+        return "msg_" + RandomIds.uuid();
     }
 
     private static String safeUrl(String url) {

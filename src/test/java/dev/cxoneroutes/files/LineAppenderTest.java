@@ -59,6 +59,38 @@ class LineAppenderTest {
         }
     }
 
+    /** Callers that find a write under way park: every one of them must be woken, none twice written. */
+    @Test
+    void every_caller_of_many_returns_with_its_line_written_once() throws Exception {
+        Path file = dir.resolve("many.jsonl");
+        int threads = 48;
+        int linesPerThread = 400;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try (LineAppender appender = LineAppender.open(file, java.time.Duration.ofSeconds(1))) {
+            List<Future<?>> writers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                writers.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < linesPerThread; i++) {
+                        appender.append(thread + "-" + i);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> writer : writers) {
+                writer.get(60, TimeUnit.SECONDS); // a caller never woken would time out here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(threads * linesPerThread).doesNotHaveDuplicates();
+    }
+
     @Test
     void writes_utf8_and_ends_every_line() throws IOException {
         Path file = dir.resolve("nested/folders/text.jsonl");
