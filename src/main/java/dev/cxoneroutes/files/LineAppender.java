@@ -120,6 +120,7 @@ public final class LineAppender implements Closeable {
         }
         PendingLine mine = new PendingLine((line + '\n').getBytes(StandardCharsets.UTF_8));
         queued.add(mine);
+        boolean interrupted = false;
         while (!mine.settled) {
             if (writer.tryLock()) {
                 try {
@@ -127,19 +128,29 @@ public final class LineAppender implements Closeable {
                         writeQueued();
                     }
                 } finally {
-                    writer.unlock();
-                }
-                // Lines queued during that write: their oldest caller writes them next.
-                PendingLine next = queued.peek();
-                if (next != null) {
-                    LockSupport.unpark(next.caller);
+                    unlockAndWakeNextWriter();
                 }
             } else {
                 LockSupport.park(this); // a spurious return only goes round again
+                // Appends are not interruptible (a stream, above); an interrupted thread's park
+                // would return at once, again and again, while the write under way lasts.
+                interrupted |= Thread.interrupted();
             }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
         if (mine.failure != null) {
             throw new IOException("Could not append to " + file + ": " + mine.failure.getMessage(), mine.failure);
+        }
+    }
+
+    /** Lines queued while the lock was held: their oldest caller writes them next. */
+    private void unlockAndWakeNextWriter() {
+        writer.unlock();
+        PendingLine next = queued.peek();
+        if (next != null) {
+            LockSupport.unpark(next.caller);
         }
     }
 
@@ -214,7 +225,7 @@ public final class LineAppender implements Closeable {
                 out.close();
             }
         } finally {
-            writer.unlock();
+            unlockAndWakeNextWriter(); // a caller parked meanwhile hears that the file is closed
         }
     }
 
