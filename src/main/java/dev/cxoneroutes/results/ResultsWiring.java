@@ -20,6 +20,7 @@ public final class ResultsWiring {
         registry.bind("resultEvents", events);
         registry.bind("resultPublication", new ResultPublication(events));
         registry.bind("requestLog", new RequestLog());
+        registry.bind("keepCallersExchange", new KeepCallersExchange());
         registry.bind("fanOutFailures", new FanOutFailures(metrics));
         return events;
     }

@@ -48,6 +48,7 @@ final class ServiceNames {
             "jmsRequests",
             "jsonBodies",
             "jsonMapper",
+            "keepCallersExchange",
             "metricsRegistry",
             "metricsStep",
             "operationTotals",
