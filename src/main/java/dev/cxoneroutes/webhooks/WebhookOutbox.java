@@ -22,12 +22,10 @@ public class WebhookOutbox implements Expression {
         this.clock = clock;
     }
 
-    /** Empty when no webhook URL is configured. */
-    public List<String> deliveriesFor(FanOutEvent event) {
-        return deliveriesFor(event.toJson());
-    }
-
-    /** The deliveries of an event's JSON ({@link FanOutEvent#toJson()}): the body of every delivery. */
+    /**
+     * The deliveries of an event's JSON ({@link FanOutEvent#toJson()}): the body of every delivery.
+     * Empty when no webhook URL is configured.
+     */
     public List<String> deliveriesFor(String eventJson) {
         if (urls.isEmpty()) {
             return List.of();
