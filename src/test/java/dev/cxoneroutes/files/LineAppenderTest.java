@@ -28,27 +28,10 @@ class LineAppenderTest {
         Path file = dir.resolve("big.jsonl");
         int threads = 16;
         int linesPerThread = 25;
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        CountDownLatch start = new CountDownLatch(1);
         try (LineAppender appender = LineAppender.open(file)) {
-            List<Future<?>> writers = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                // 100 KB of one letter per line: a mixed line would show two letters
-                String line = String.valueOf((char) ('a' + t)).repeat(100_000);
-                writers.add(pool.submit(() -> {
-                    start.await();
-                    for (int i = 0; i < linesPerThread; i++) {
-                        appender.append(line);
-                    }
-                    return null;
-                }));
-            }
-            start.countDown();
-            for (Future<?> writer : writers) {
-                writer.get(60, TimeUnit.SECONDS);
-            }
-        } finally {
-            pool.shutdownNow();
+            // 100 KB of one letter per line: a mixed line would show two letters
+            appendAtOnce(appender, threads, linesPerThread, (thread, i) -> String.valueOf((char) ('a' + thread))
+                    .repeat(100_000));
         }
 
         List<String> lines = Files.readAllLines(file);
@@ -65,30 +48,45 @@ class LineAppenderTest {
         Path file = dir.resolve("many.jsonl");
         int threads = 48;
         int linesPerThread = 400;
+        try (LineAppender appender = LineAppender.open(file, java.time.Duration.ofSeconds(1))) {
+            appendAtOnce(appender, threads, linesPerThread, (thread, i) -> thread + "-" + i);
+        }
+
+        List<String> lines = Files.readAllLines(file);
+        assertThat(lines).hasSize(threads * linesPerThread).doesNotHaveDuplicates();
+    }
+
+    /**
+     * Threads that start appending together, each its lines in turn; returns once all are written.
+     * A caller never woken would time out here.
+     */
+    private static void appendAtOnce(
+            LineAppender appender,
+            int threads,
+            int linesPerThread,
+            java.util.function.BiFunction<Integer, Integer, String> line)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         CountDownLatch start = new CountDownLatch(1);
-        try (LineAppender appender = LineAppender.open(file, java.time.Duration.ofSeconds(1))) {
+        try {
             List<Future<?>> writers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 int thread = t;
                 writers.add(pool.submit(() -> {
                     start.await();
                     for (int i = 0; i < linesPerThread; i++) {
-                        appender.append(thread + "-" + i);
+                        appender.append(line.apply(thread, i));
                     }
                     return null;
                 }));
             }
             start.countDown();
             for (Future<?> writer : writers) {
-                writer.get(60, TimeUnit.SECONDS); // a caller never woken would time out here
+                writer.get(60, TimeUnit.SECONDS);
             }
         } finally {
             pool.shutdownNow();
         }
-
-        List<String> lines = Files.readAllLines(file);
-        assertThat(lines).hasSize(threads * linesPerThread).doesNotHaveDuplicates();
     }
 
     @Test
