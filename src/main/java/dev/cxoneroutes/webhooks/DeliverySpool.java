@@ -55,6 +55,12 @@ public final class DeliverySpool implements Closeable {
     public static final int MAX_PER_TRANSACTION = 500;
     /** How often a spool held back by a full queue looks again. */
     private static final Duration ROOM_POLL = Duration.ofMillis(20);
+    /**
+     * How long a segment gathers deliveries before the spool's thread sends it. Sending each as
+     * soon as it was written made, at 200 req/s, a segment file (created, read, deleted) and a
+     * broker transaction per answer; a webhook waits this much longer instead.
+     */
+    static final Duration GATHER = Duration.ofMillis(20);
 
     private final SegmentSpool spool;
     private final Outbox outbox;
@@ -69,7 +75,7 @@ public final class DeliverySpool implements Closeable {
      * @param retryInterval how long the spool waits after the broker refused a segment
      */
     public DeliverySpool(Path dir, Outbox outbox, IntSupplier readyOnQueue, Duration retryInterval) throws IOException {
-        this(dir, outbox, readyOnQueue, retryInterval, MAX_READY_ON_QUEUE, MAX_PER_TRANSACTION);
+        this(dir, outbox, readyOnQueue, retryInterval, MAX_READY_ON_QUEUE, MAX_PER_TRANSACTION, GATHER);
     }
 
     DeliverySpool(
@@ -78,13 +84,14 @@ public final class DeliverySpool implements Closeable {
             IntSupplier readyOnQueue,
             Duration retryInterval,
             int maxReady,
-            int maxPerTransaction)
+            int maxPerTransaction,
+            Duration gather)
             throws IOException {
         this.outbox = outbox;
         this.readyOnQueue = readyOnQueue;
         this.maxReady = maxReady;
         this.maxPerTransaction = maxPerTransaction;
-        this.spool = new SegmentSpool(dir, "webhook-spool", this::send, Duration.ZERO, retryInterval);
+        this.spool = new SegmentSpool(dir, "webhook-spool", this::send, gather, retryInterval);
     }
 
     /**
